@@ -1,0 +1,47 @@
+package dev.gamehistory.loader;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The backend reported an error. {@link #reason()} is the backend's short code (for BigQuery:
+ * {@code backendError}, {@code rateLimitExceeded}, {@code invalidQuery}, ...) and
+ * {@link #isRetryable()} says whether the engine may try again.
+ */
+public final class BackendException extends LoaderException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String reason;
+  private final boolean retryable;
+
+  private BackendException(String message, String reason, boolean retryable, @Nullable Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+    this.retryable = retryable;
+  }
+
+  /** A transient error: a server error, a rate limit, a reset connection. */
+  public static BackendException transientError(String reason, String message, @Nullable Throwable cause) {
+    return new BackendException(message, reason, true, cause);
+  }
+
+  /** A permanent error: trying again gives the same answer (an invalid query, a missing table, no access). */
+  public static BackendException permanentError(String reason, String message, @Nullable Throwable cause) {
+    return new BackendException(message, reason, false, cause);
+  }
+
+  /** The backend's short code for the error. */
+  public String reason() {
+    return reason;
+  }
+
+  @Override
+  public FailureKind kind() {
+    return FailureKind.BACKEND;
+  }
+
+  @Override
+  public boolean isRetryable() {
+    return retryable;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.gamehistory.loader;
+
+import dev.gamehistory.loader.internal.Engine;
+import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spi.GamesQueryProvider;
+import dev.gamehistory.loader.spi.TimeSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Loads players' recent game histories.
+ *
+ * <p>Every requested player ends with exactly one outcome: loaded (a list, empty only when the
+ * player truly has no game in the window) or failed with a typed cause. A load returns by its
+ * deadline plus a grace of at most {@link #DEADLINE_GRACE_MILLIS} ms, whatever the backend does.
+ * Thread-safe: one instance is meant to be shared by a service and closed when it stops.
+ */
+public interface HistoricalGamesLoader extends AutoCloseable {
+
+  /** The most a load may take beyond its deadline, in milliseconds. */
+  long DEADLINE_GRACE_MILLIS = 200;
+
+  /**
+   * Loads the request's players, blocking until each has an outcome or the deadline passes.
+   *
+   * @throws IllegalStateException when the loader is closed
+   * @throws LoadCancelledException when the calling thread is interrupted (the load is cancelled)
+   */
+  LoadResult load(LoadRequest request);
+
+  /**
+   * Starts loading the request's players. Cancelling the future cancels the load's backend queries.
+   *
+   * @throws IllegalStateException when the loader is closed
+   */
+  CompletableFuture<LoadResult> loadAsync(LoadRequest request);
+
+  /** The settings this loader runs with. */
+  LoaderSettings settings();
+
+  /** A request builder with this loader's default lookback days and max games. */
+  default LoadRequest.Builder newRequest(java.time.LocalDate gameDate, java.util.Collection<String> players) {
+    return settings().newRequest(gameDate, players);
+  }
+
+  /**
+   * Cancels running loads (their outstanding players fail as cancelled), closes the backend and ends
+   * every thread the loader started. Idempotent.
+   */
+  @Override
+  void close();
+
+  /** A builder; a backend is required. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A loader over the backend the settings' {@code backend} key names, found with
+   * {@link ServiceLoader} among the {@link GamesQueryProvider}s on the class path.
+   *
+   * @throws LoaderSettingsException when no provider has that name or its settings are bad
+   */
+  static HistoricalGamesLoader fromSettings(LoaderSettings settings) {
+    String name = settings.backend();
+    List<String> known = new ArrayList<>();
+    for (GamesQueryProvider provider : ServiceLoader.load(GamesQueryProvider.class)) {
+      if (provider.name().equals(name)) {
+        return builder().settings(settings).backend(provider.create(settings)).build();
+      }
+      known.add(provider.name());
+    }
+    throw new LoaderSettingsException("backend", name,
+        "backend: unknown backend '" + name + "'; available on the class path: " + known);
+  }
+
+  /** Builds a {@link HistoricalGamesLoader} running the engine over a backend. */
+  final class Builder {
+    private @Nullable GamesQuery backend;
+    private LoaderSettings settings = LoaderSettings.defaults();
+    private @Nullable TimeSource timeSource;
+
+    private Builder() {}
+
+    /** The backend; required. The loader closes it when closed. */
+    public Builder backend(GamesQuery backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /** The settings; default {@link LoaderSettings#defaults()}. */
+    public Builder settings(LoaderSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * The clock and scheduler; default the system clock with a scheduler thread the loader owns.
+     * A time source given here is not shut down by {@link HistoricalGamesLoader#close()}.
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * The loader.
+     *
+     * @throws IllegalStateException when no backend was given
+     */
+    public HistoricalGamesLoader build() {
+      if (backend == null) {
+        throw new IllegalStateException("a backend is required: call backend(...) before build()");
+      }
+      return new Engine(backend, settings, timeSource);
+    }
+  }
+}

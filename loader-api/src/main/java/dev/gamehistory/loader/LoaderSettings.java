@@ -1,0 +1,179 @@
+package dev.gamehistory.loader;
+
+import dev.gamehistory.loader.internal.SettingsParser;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Everything a loader is configured with: its strategy, time limits, retries, the request defaults
+ * and the backend's own settings. Immutable; build it in code with {@link #builder()} or parse it
+ * with {@link #fromMap(Map, Map)} / {@link #fromProperties(Properties)}.
+ *
+ * <p>Backend settings are the keys {@code backend} and those under {@code bigquery.} and
+ * {@code in-memory.}; the engine passes them to the backend untouched.
+ *
+ * @param strategy how players are split into queries
+ * @param timeouts per-query timeouts and the load's deadline
+ * @param retry retries of transient failures
+ * @param lookbackDays the window length used by {@link #newRequest}, 1..3650
+ * @param maxGames games per player used by {@link #newRequest}, 1..1000
+ * @param backendProperties the backend's settings, by key
+ */
+public record LoaderSettings(
+    Strategy strategy,
+    TimeoutPolicy timeouts,
+    RetryPolicy retry,
+    int lookbackDays,
+    int maxGames,
+    Map<String, String> backendProperties) {
+
+  /** The backend used when the {@code backend} key is absent. */
+  public static final String DEFAULT_BACKEND = "in-memory";
+
+  /** Validates and copies the fields. */
+  public LoaderSettings {
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(retry, "retry");
+    LoadRequest.checkLookbackDays(lookbackDays);
+    LoadRequest.checkMaxGames(maxGames);
+    backendProperties = java.util.Collections.unmodifiableMap(new TreeMap<>(backendProperties));
+  }
+
+  /**
+   * The defaults: adaptive strategy (all players in a first query, then up to 4 at once), 20 s
+   * per-query timeout, 30 s deadline, 3 attempts from 200 ms backoff, 90 days, 30 games,
+   * in-memory backend.
+   */
+  public static LoaderSettings defaults() {
+    return builder().build();
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    return new Builder()
+        .strategy(strategy)
+        .timeouts(timeouts)
+        .retry(retry)
+        .lookbackDays(lookbackDays)
+        .maxGames(maxGames)
+        .backendProperties(backendProperties);
+  }
+
+  /**
+   * Parses settings from key/value pairs; see the README for every key.
+   *
+   * @throws LoaderSettingsException naming the key and the value for an unknown key or a bad value
+   */
+  public static LoaderSettings fromMap(Map<String, String> values) {
+    return fromMap(values, Map.of());
+  }
+
+  /**
+   * Parses settings from key/value pairs, then applies environment overrides: {@code HGL_} and the
+   * key upper-cased with {@code .} and {@code -} as {@code _} (e.g. {@code HGL_RETRY_MAX_ATTEMPTS}).
+   *
+   * @throws LoaderSettingsException naming the key and the value for an unknown key or a bad value
+   */
+  public static LoaderSettings fromMap(Map<String, String> values, Map<String, String> environment) {
+    return SettingsParser.parse(values, environment);
+  }
+
+  /**
+   * Parses settings from properties; see {@link #fromMap(Map)}.
+   *
+   * @throws LoaderSettingsException naming the key and the value for an unknown key or a bad value
+   */
+  public static LoaderSettings fromProperties(Properties properties) {
+    Map<String, String> values = new TreeMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      values.put(name, properties.getProperty(name));
+    }
+    return fromMap(values);
+  }
+
+  /** These settings as the key/value pairs {@link #fromMap(Map)} parses back to equal settings. */
+  public Map<String, String> toMap() {
+    return SettingsParser.toMap(this);
+  }
+
+  /** The backend's name: the {@code backend} key, {@code in-memory} when absent. */
+  public String backend() {
+    return backendProperties.getOrDefault("backend", DEFAULT_BACKEND);
+  }
+
+  /** A request builder for the given date and players with this loader's lookback days and max games. */
+  public LoadRequest.Builder newRequest(java.time.LocalDate gameDate, java.util.Collection<String> players) {
+    return LoadRequest.builder(gameDate).players(players).lookbackDays(lookbackDays).maxGames(maxGames);
+  }
+
+  /** Builds {@link LoaderSettings}; starts from the defaults. */
+  public static final class Builder {
+    private Strategy strategy = Strategy.adaptive();
+    private TimeoutPolicy timeouts = TimeoutPolicy.defaults();
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private int lookbackDays = LoadRequest.DEFAULT_LOOKBACK_DAYS;
+    private int maxGames = LoadRequest.DEFAULT_MAX_GAMES;
+    private Map<String, String> backendProperties = new TreeMap<>();
+
+    private Builder() {}
+
+    /** The strategy; default {@link Strategy#adaptive()}. */
+    public Builder strategy(Strategy strategy) {
+      this.strategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /** The time limits; default {@link TimeoutPolicy#defaults()}. */
+    public Builder timeouts(TimeoutPolicy timeouts) {
+      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+      return this;
+    }
+
+    /** The retries; default {@link RetryPolicy#defaults()}. */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    /** The default window length; default 90. */
+    public Builder lookbackDays(int lookbackDays) {
+      this.lookbackDays = lookbackDays;
+      return this;
+    }
+
+    /** The default games per player; default 30. */
+    public Builder maxGames(int maxGames) {
+      this.maxGames = maxGames;
+      return this;
+    }
+
+    /** Replaces the backend's settings. */
+    public Builder backendProperties(Map<String, String> properties) {
+      this.backendProperties = new TreeMap<>(properties);
+      return this;
+    }
+
+    /** Sets one backend setting, e.g. {@code backend} or {@code bigquery.table}. */
+    public Builder backendProperty(String key, String value) {
+      this.backendProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws IllegalArgumentException naming the field and value when one is out of range
+     */
+    public LoaderSettings build() {
+      return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties);
+    }
+  }
+}
