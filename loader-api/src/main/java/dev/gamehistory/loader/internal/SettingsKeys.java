@@ -1,0 +1,213 @@
+package dev.gamehistory.loader.internal;
+
+import dev.gamehistory.loader.SettingsSources.KnownKey;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The catalogue of settings keys: the loader's own, then those reserved for the backends, each with
+ * its environment variable, description and default. The one place that lists them; published
+ * through {@link dev.gamehistory.loader.SettingsSources#knownKeys()}.
+ */
+public final class SettingsKeys {
+
+  /** How the players are split into queries. */
+  public static final String STRATEGY = "strategy";
+  /** Players per query of the chunked strategy; first chunk size of the adaptive one. */
+  public static final String CHUNK_SIZE = "chunk-size";
+  /** Queries at once. */
+  public static final String PARALLELISM = "parallelism";
+  /** Strategies run, in turn, for the players the main one failed. */
+  public static final String FALLBACK = "fallback";
+  /** The per-query timeout, or its base when scaled. */
+  public static final String QUERY_TIMEOUT = "query-timeout";
+  /** Added to the per-query timeout for each player in the query. */
+  public static final String QUERY_TIMEOUT_PER_PLAYER = "query-timeout-per-player";
+  /** The cap of a scaled per-query timeout. */
+  public static final String QUERY_TIMEOUT_MAX = "query-timeout-max";
+  /** The whole load's time limit. */
+  public static final String DEADLINE = "deadline";
+  /** Tries of the same players. */
+  public static final String RETRY_MAX_ATTEMPTS = "retry.max-attempts";
+  /** The first backoff. */
+  public static final String RETRY_INITIAL_BACKOFF = "retry.initial-backoff";
+  /** The longest backoff. */
+  public static final String RETRY_MAX_BACKOFF = "retry.max-backoff";
+  /** The random share of each backoff. */
+  public static final String RETRY_JITTER = "retry.jitter";
+  /** The default window length in days. */
+  public static final String LOOKBACK_DAYS = "lookback-days";
+  /** The default games per player. */
+  public static final String MAX_GAMES = "max-games";
+  /** The backend's name. */
+  public static final String BACKEND = "backend";
+
+  /** The BigQuery project that runs the jobs. */
+  public static final String BIGQUERY_PROJECT = "bigquery.project";
+  /** The games table. */
+  public static final String BIGQUERY_TABLE = "bigquery.table";
+  /** The BigQuery location of jobs. */
+  public static final String BIGQUERY_LOCATION = "bigquery.location";
+  /** Another BigQuery endpoint, e.g. an emulator. */
+  public static final String BIGQUERY_HOST = "bigquery.host";
+  /** The most bytes one query may bill. */
+  public static final String BIGQUERY_MAXIMUM_BYTES_BILLED = "bigquery.maximum-bytes-billed";
+  /** Labels put on every job. */
+  public static final String BIGQUERY_LABELS = "bigquery.labels";
+  /** A service-account key file. */
+  public static final String BIGQUERY_CREDENTIALS = "bigquery.credentials";
+  /** The prefix of the column-name keys, followed by the field name. */
+  public static final String BIGQUERY_COLUMNS_PREFIX = "bigquery.columns.";
+  /** The fields whose column names may be set under {@link #BIGQUERY_COLUMNS_PREFIX}. */
+  public static final List<String> BIGQUERY_COLUMN_FIELDS = List.of(
+      "player_lookup", "game_date", "opponent_team_abbr", "points", "minutes_played", "team_abbr", "game_id");
+  /** A CSV file of games for the in-memory backend. */
+  public static final String IN_MEMORY_CSV = "in-memory.csv";
+  /** The seed of the in-memory backend's generated league. */
+  public static final String IN_MEMORY_SEED = "in-memory.seed";
+  /** Seasons of the in-memory backend's generated league. */
+  public static final String IN_MEMORY_SEASONS = "in-memory.seasons";
+
+  /** The values the {@code backend} key accepts. */
+  public static final List<String> BACKENDS = List.of("in-memory", "bigquery");
+
+  /** The prefix of environment variables that override settings. */
+  public static final String ENVIRONMENT_PREFIX = "HGL_";
+
+  /** The chunk size of the chunked strategy when {@code chunk-size} is absent. */
+  public static final int DEFAULT_CHUNK_SIZE = 100;
+  /** The parallelism when {@code parallelism} is absent. */
+  public static final int DEFAULT_PARALLELISM = 4;
+
+  private static final Map<String, KnownKey> CATALOGUE = buildCatalogue();
+  private static final Map<String, String> KEYS_BY_VARIABLE = keysByVariable();
+
+  private SettingsKeys() {}
+
+  /** Every key, in catalogue order. */
+  public static Map<String, KnownKey> catalogue() {
+    return CATALOGUE;
+  }
+
+  /** Whether {@code key} is in the catalogue. */
+  public static boolean isKnown(String key) {
+    return CATALOGUE.containsKey(key);
+  }
+
+  /** Whether {@code key} belongs to the backends: {@code backend}, {@code bigquery.*}, {@code in-memory.*}. */
+  public static boolean isBackendKey(String key) {
+    return key.equals(BACKEND) || key.startsWith("bigquery.") || key.startsWith("in-memory.");
+  }
+
+  /** The environment variable of {@code key}: {@code HGL_} and the key upper-cased, {@code .} and {@code -} as {@code _}. */
+  public static String environmentVariable(String key) {
+    return ENVIRONMENT_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** The key an environment variable overrides, if it names one. */
+  public static Optional<String> keyOfVariable(String variable) {
+    return Optional.ofNullable(KEYS_BY_VARIABLE.get(variable));
+  }
+
+  /** Every environment variable that overrides a key, in catalogue order. */
+  public static Collection<String> environmentVariables() {
+    return KEYS_BY_VARIABLE.keySet();
+  }
+
+  /**
+   * The candidate nearest to {@code given} by Levenshtein distance, if it is close: at most 3 edits
+   * away, or a prefix of {@code given}, or {@code given} a prefix of it. Ties go to the first.
+   */
+  public static Optional<String> nearest(String given, Collection<String> candidates) {
+    @Nullable String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : candidates) {
+      int distance = levenshtein(given, candidate);
+      boolean close = distance <= 3 || (!given.isEmpty() && (candidate.startsWith(given) || given.startsWith(candidate)));
+      if (close && distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** The number of single-character insertions, deletions and substitutions turning {@code a} into {@code b}. */
+  static int levenshtein(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static Map<String, KnownKey> buildCatalogue() {
+    Map<String, KnownKey> keys = new LinkedHashMap<>();
+    add(keys, STRATEGY, "how players are split into queries: batch, chunked, per-player or adaptive", "adaptive");
+    add(keys, CHUNK_SIZE, "players per query (chunked, 1..10000) or in each first query (adaptive, 0 = all players)",
+        DEFAULT_CHUNK_SIZE + " for chunked, 0 for adaptive");
+    add(keys, PARALLELISM, "queries at once for chunked, per-player and adaptive, 1..256",
+        Integer.toString(DEFAULT_PARALLELISM));
+    add(keys, FALLBACK, "comma list of strategies run in turn for the players that failed, e.g. per-player",
+        "none");
+    add(keys, QUERY_TIMEOUT, "per-query timeout (its base when query-timeout-per-player is set), > 0", "20s");
+    add(keys, QUERY_TIMEOUT_PER_PLAYER, "added to the per-query timeout per player in the query, 0 = fixed", "0s");
+    add(keys, QUERY_TIMEOUT_MAX, "cap of the scaled per-query timeout, 0 = no cap but the deadline", "0s");
+    add(keys, DEADLINE, "time limit of a whole load, measured from its start, >= query-timeout", "30s");
+    add(keys, RETRY_MAX_ATTEMPTS, "tries of the same players after a transient failure, 1..20", "3");
+    add(keys, RETRY_INITIAL_BACKOFF, "wait before the first retry, doubling for each next one, >= 0", "200ms");
+    add(keys, RETRY_MAX_BACKOFF, "longest wait between retries, >= retry.initial-backoff",
+        "5s, or retry.initial-backoff when longer");
+    add(keys, RETRY_JITTER, "random share of each wait, 0..1", "0.5");
+    add(keys, LOOKBACK_DAYS, "default window length in days, 1..3650", "90");
+    add(keys, MAX_GAMES, "default most recent games per player, 1..1000", "30");
+    add(keys, BACKEND, "backend: " + String.join(" or ", BACKENDS), "in-memory");
+    add(keys, BIGQUERY_PROJECT, "Google Cloud project that runs the query jobs", "the client's default project");
+    add(keys, BIGQUERY_TABLE, "games table: project.dataset.table or dataset.table", "none (required)");
+    add(keys, BIGQUERY_LOCATION, "location of the query jobs", "US");
+    add(keys, BIGQUERY_HOST, "BigQuery endpoint URL, e.g. an emulator (then no credentials)", "the BigQuery API");
+    add(keys, BIGQUERY_MAXIMUM_BYTES_BILLED, "most bytes one query may bill; a query above it fails", "no limit");
+    add(keys, BIGQUERY_LABELS, "labels on every job: k=v,k2=v2", "none");
+    add(keys, BIGQUERY_CREDENTIALS, "path to a service-account JSON key", "Application Default Credentials");
+    for (String field : BIGQUERY_COLUMN_FIELDS) {
+      add(keys, BIGQUERY_COLUMNS_PREFIX + field, "column holding " + field, field);
+    }
+    add(keys, IN_MEMORY_CSV, "CSV file of games for the in-memory backend", "none: a generated league");
+    add(keys, IN_MEMORY_SEED, "seed of the generated league", "42");
+    add(keys, IN_MEMORY_SEASONS, "seasons of the generated league, 1..10", "1");
+    return Collections.unmodifiableMap(keys);
+  }
+
+  private static void add(Map<String, KnownKey> keys, String key, String description, String defaultValue) {
+    keys.put(key, new KnownKey(key, environmentVariable(key), description, defaultValue));
+  }
+
+  private static Map<String, String> keysByVariable() {
+    Map<String, String> byVariable = new LinkedHashMap<>();
+    for (KnownKey key : CATALOGUE.values()) {
+      String previous = byVariable.put(key.environmentVariable(), key.key());
+      if (previous != null) {
+        throw new IllegalStateException(
+            "keys " + previous + " and " + key.key() + " share the variable " + key.environmentVariable());
+      }
+    }
+    return Collections.unmodifiableMap(byVariable);
+  }
+}

@@ -1,0 +1,333 @@
+package dev.gamehistory.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LoaderSettingsTest {
+
+  private static LoaderSettings parse(String... keysAndValues) {
+    return LoaderSettings.fromMap(map(keysAndValues));
+  }
+
+  private static Map<String, String> map(String... keysAndValues) {
+    Map<String, String> map = new HashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  private static LoaderSettingsException failure(String... keysAndValues) {
+    return catchThrowableOfType(LoaderSettingsException.class, () -> parse(keysAndValues));
+  }
+
+  @Test
+  void fromMap_emptyGivesDefaults() {
+    LoaderSettings settings = LoaderSettings.fromMap(Map.of());
+
+    assertThat(settings).isEqualTo(LoaderSettings.defaults());
+    assertThat(settings.strategy()).isEqualTo(Strategy.adaptive(0, 4));
+    assertThat(settings.timeouts()).isEqualTo(TimeoutPolicy.fixed(Duration.ofSeconds(20), Duration.ofSeconds(30)));
+    assertThat(settings.retry()).isEqualTo(new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(5), 0.5));
+    assertThat(settings.lookbackDays()).isEqualTo(90);
+    assertThat(settings.maxGames()).isEqualTo(30);
+    assertThat(settings.backendProperties()).isEmpty();
+    assertThat(settings.backend()).isEqualTo("in-memory");
+  }
+
+  @Test
+  void fromMap_everyLoaderKey() {
+    LoaderSettings settings = parse(
+        "strategy", "chunked", "chunk-size", "50", "parallelism", "8",
+        "query-timeout", "5s", "query-timeout-per-player", "100ms", "query-timeout-max", "PT15S", "deadline", "1m",
+        "retry.max-attempts", "5", "retry.initial-backoff", "0", "retry.max-backoff", "2s", "retry.jitter", "0.25",
+        "lookback-days", "30", "max-games", "10");
+
+    assertThat(settings.strategy()).isEqualTo(Strategy.chunked(50, 8));
+    assertThat(settings.timeouts()).isEqualTo(TimeoutPolicy.scaled(
+        Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(15), Duration.ofMinutes(1)));
+    assertThat(settings.retry()).isEqualTo(new RetryPolicy(5, Duration.ZERO, Duration.ofSeconds(2), 0.25));
+    assertThat(settings.lookbackDays()).isEqualTo(30);
+    assertThat(settings.maxGames()).isEqualTo(10);
+  }
+
+  @Test
+  void fromMap_trimsKeysAndValues() {
+    assertThat(parse(" strategy ", " per-player ", "parallelism", "\t16 ").strategy())
+        .isEqualTo(Strategy.perPlayer(16));
+  }
+
+  @Test
+  void fromProperties_sameAsFromMap() {
+    Properties properties = new Properties();
+    properties.setProperty("strategy", "batch");
+    properties.setProperty("max-games", "12");
+
+    assertThat(LoaderSettings.fromProperties(properties)).isEqualTo(parse("strategy", "batch", "max-games", "12"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "batch      |        |     | batch",
+      "chunked    |        |     | chunked(size=100, parallelism=4)",
+      "chunked    | 1      | 1   | chunked(size=1, parallelism=1)",
+      "chunked    | 10000  | 256 | chunked(size=10000, parallelism=256)",
+      "per-player |        |     | per-player(parallelism=4)",
+      "per-player |        | 32  | per-player(parallelism=32)",
+      "adaptive   |        |     | adaptive(initial-chunk=all, parallelism=4)",
+      "adaptive   | 0      |     | adaptive(initial-chunk=all, parallelism=4)",
+      "adaptive   | 120    | 2   | adaptive(initial-chunk=120, parallelism=2)",
+  })
+  void fromMap_strategies(String strategy, String chunkSize, String parallelism, String expected) {
+    Map<String, String> values = map("strategy", strategy);
+    if (chunkSize != null) {
+      values.put("chunk-size", chunkSize);
+    }
+    if (parallelism != null) {
+      values.put("parallelism", parallelism);
+    }
+    assertThat(LoaderSettings.fromMap(values).strategy().describe()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "strategy                 | fast  | strategy: unknown strategy; got 'fast'; allowed: batch, chunked, per-player, adaptive",
+      "strategy                 | Batch | strategy: unknown strategy; got 'Batch'; allowed: batch, chunked, per-player, adaptive",
+      "strategy                 | ''    | strategy: unknown strategy; got ''; allowed: batch, chunked, per-player, adaptive",
+      "chunk-size               | x     | chunk-size: must be an integer between 0 and 10000; got 'x'",
+      "parallelism              | 0     | parallelism: must be an integer between 1 and 256; got '0'",
+      "parallelism              | 257   | parallelism: must be an integer between 1 and 256; got '257'",
+      "parallelism              | 4.0   | parallelism: must be an integer between 1 and 256; got '4.0'",
+      "parallelism              | 0x10  | parallelism: must be an integer between 1 and 256; got '0x10'",
+      "parallelism              | 99999999999999999999 | parallelism: must be an integer between 1 and 256; got '99999999999999999999'",
+      "query-timeout            | soon  | query-timeout: not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got 'soon'",
+      "query-timeout            | ''    | query-timeout: not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got ''",
+      "query-timeout            | 30    | query-timeout: not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got '30'",
+      "query-timeout            | 0s    | query-timeout: must be a positive duration; got '0s'",
+      "query-timeout            | -5s   | query-timeout: must be a positive duration; got '-5s'",
+      "query-timeout-per-player | -1ms  | query-timeout-per-player: must not be negative; got '-1ms'",
+      "query-timeout-per-player | x     | query-timeout-per-player: not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got 'x'",
+      "query-timeout-max        | PT-1S | query-timeout-max: must not be negative; got 'PT-1S'",
+      "query-timeout-max        | 5s    | query-timeout-max: must be 0 (no cap) or at least query-timeout (20s); got '5s'",
+      "deadline                 | 0     | deadline: must be a positive duration; got '0'",
+      "deadline                 | 10s   | deadline: must not be less than query-timeout (20s); got '10s'",
+      "retry.max-attempts       | 0     | retry.max-attempts: must be an integer between 1 and 20; got '0'",
+      "retry.max-attempts       | 21    | retry.max-attempts: must be an integer between 1 and 20; got '21'",
+      "retry.max-attempts       | three | retry.max-attempts: must be an integer between 1 and 20; got 'three'",
+      "retry.initial-backoff    | -1s   | retry.initial-backoff: must not be negative; got '-1s'",
+      "retry.max-backoff        | 100ms | retry.max-backoff: must not be less than retry.initial-backoff (200ms); got '100ms'",
+      "retry.jitter             | 1.01  | retry.jitter: must be a decimal number between 0 and 1; got '1.01'",
+      "retry.jitter             | -0.1  | retry.jitter: must be a decimal number between 0 and 1; got '-0.1'",
+      "retry.jitter             | NaN   | retry.jitter: must be a decimal number between 0 and 1; got 'NaN'",
+      "retry.jitter             | 1e-1  | retry.jitter: must be a decimal number between 0 and 1; got '1e-1'",
+      "retry.jitter             | 1.0000000000000000001 | retry.jitter: must be a decimal number between 0 and 1; got '1.0000000000000000001'",
+      "lookback-days            | 0     | lookback-days: must be an integer between 1 and 3650; got '0'",
+      "lookback-days            | 3651  | lookback-days: must be an integer between 1 and 3650; got '3651'",
+      "max-games                | 1001  | max-games: must be an integer between 1 and 1000; got '1001'",
+      "max-games                | +5    | max-games: must be an integer between 1 and 1000; got '+5'",
+      "backend                  | mysql | backend: unknown backend; got 'mysql'; allowed: in-memory, bigquery",
+  })
+  void fromMap_badValue(String key, String value, String message) {
+    LoaderSettingsException e = failure(key, value);
+
+    assertThat(e).hasMessage(message);
+    assertThat(e.key()).isEqualTo(key);
+    assertThat(e.value()).isEqualTo(value);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "chunked    | 0 | chunk-size: must be an integer between 1 and 10000; got '0'",
+      "chunked    | 10001 | chunk-size: must be an integer between 1 and 10000; got '10001'",
+      "chunked    | -1 | chunk-size: must be an integer between 1 and 10000; got '-1'",
+      "adaptive   | -1 | chunk-size: must be an integer between 0 and 10000; got '-1'",
+      "adaptive   | 10001 | chunk-size: must be an integer between 0 and 10000; got '10001'",
+  })
+  void fromMap_chunkSizeOutOfRangeForStrategy(String strategy, String chunkSize, String message) {
+    assertThat(failure("strategy", strategy, "chunk-size", chunkSize)).hasMessage(message);
+  }
+
+  @Test
+  void fromMap_chunkSizeWithBatch() {
+    LoaderSettingsException e = failure("strategy", "batch", "chunk-size", "100");
+
+    assertThat(e).hasMessage("chunk-size: not used by strategy 'batch'; got '100'; used by chunked and adaptive");
+    assertThat(e.key()).isEqualTo("chunk-size");
+    assertThat(e.value()).isEqualTo("100");
+  }
+
+  @Test
+  void fromMap_chunkSizeWithPerPlayer() {
+    assertThat(failure("strategy", "per-player", "chunk-size", "100"))
+        .hasMessage("chunk-size: not used by strategy 'per-player'; got '100'; used by chunked and adaptive");
+  }
+
+  @Test
+  void fromMap_parallelismWithBatch() {
+    assertThat(failure("strategy", "batch", "parallelism", "8"))
+        .hasMessage("parallelism: not used by strategy 'batch'; got '8'; used by chunked, per-player and adaptive");
+  }
+
+  @Test
+  void fromMap_queryTimeoutAboveDeadline() {
+    LoaderSettingsException e = failure("query-timeout", "40s", "deadline", "30s");
+
+    assertThat(e).hasMessage("query-timeout: must not exceed deadline (30s); got '40s'");
+    assertThat(e.key()).isEqualTo("query-timeout");
+  }
+
+  @Test
+  void fromMap_queryTimeoutAboveDefaultDeadline() {
+    assertThat(failure("query-timeout", "31s")).hasMessage("query-timeout: must not exceed deadline (30s); got '31s'");
+  }
+
+  @Test
+  void fromMap_queryTimeoutEqualToDeadline() {
+    assertThat(parse("query-timeout", "30s").timeouts().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void fromMap_queryTimeoutMaxBelowGivenQueryTimeout() {
+    assertThat(failure("query-timeout", "10s", "query-timeout-max", "9s"))
+        .hasMessage("query-timeout-max: must be 0 (no cap) or at least query-timeout (10s); got '9s'");
+  }
+
+  @Test
+  void fromMap_queryTimeoutMaxZeroMeansNoCap() {
+    TimeoutPolicy timeouts = parse("query-timeout-per-player", "50ms", "query-timeout-max", "0").timeouts();
+
+    assertThat(timeouts.isScaled()).isTrue();
+    assertThat(timeouts.queryTimeoutFor(1000)).isEqualTo(Duration.ofSeconds(70));
+  }
+
+  @Test
+  void fromMap_maxBackoffDefaultFollowsLongerInitialBackoff() {
+    RetryPolicy retry = parse("retry.initial-backoff", "8s").retry();
+
+    assertThat(retry.initialBackoff()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(retry.maxBackoff()).isEqualTo(Duration.ofSeconds(8));
+  }
+
+  @Test
+  void fromMap_maxBackoffBelowGivenInitialBackoff() {
+    assertThat(failure("retry.initial-backoff", "8s", "retry.max-backoff", "5s"))
+        .hasMessage("retry.max-backoff: must not be less than retry.initial-backoff (8s); got '5s'");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 0.0", "1, 1.0", "0.5, 0.5", "1.000, 1.0", ".25, 0.25", "0.0001, 0.0001"})
+  void fromMap_jitter(String text, double expected) {
+    assertThat(parse("retry.jitter", text).retry().jitter()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, 1", "3650, 3650", "007, 7"})
+  void fromMap_lookbackDays(String text, int expected) {
+    assertThat(parse("lookback-days", text).lookbackDays()).isEqualTo(expected);
+  }
+
+  @Test
+  void fromMap_unknownKeyNearKnownOne() {
+    LoaderSettingsException e = failure("chunk-sise", "10");
+
+    assertThat(e).hasMessage("chunk-sise: unknown setting; did you mean 'chunk-size'?");
+    assertThat(e.key()).isEqualTo("chunk-sise");
+    assertThat(e.value()).isEqualTo("10");
+  }
+
+  @Test
+  void fromMap_unknownKeyByPrefix() {
+    assertThat(failure("bigquery.columns.player", "who"))
+        .hasMessage("bigquery.columns.player: unknown setting; did you mean 'bigquery.columns.player_lookup'?");
+  }
+
+  @Test
+  void fromMap_unknownKeyCaseMatters() {
+    assertThat(failure("Strategy", "batch")).hasMessage("Strategy: unknown setting; did you mean 'strategy'?");
+  }
+
+  @Test
+  void fromMap_unknownKeyFarFromAll() {
+    assertThat(failure("colour", "red")).hasMessage("colour: unknown setting; known settings: strategy, chunk-size, "
+        + "parallelism, fallback, query-timeout, query-timeout-per-player, query-timeout-max, deadline, "
+        + "retry.max-attempts, retry.initial-backoff, retry.max-backoff, retry.jitter, lookback-days, max-games, "
+        + "backend, bigquery.project, bigquery.table, bigquery.location, bigquery.host, "
+        + "bigquery.maximum-bytes-billed, bigquery.labels, bigquery.credentials, bigquery.columns.player_lookup, "
+        + "bigquery.columns.game_date, bigquery.columns.opponent_team_abbr, bigquery.columns.points, "
+        + "bigquery.columns.minutes_played, bigquery.columns.team_abbr, bigquery.columns.game_id, in-memory.csv, "
+        + "in-memory.seed, in-memory.seasons");
+  }
+
+  @Test
+  void fromMap_unknownBackendKeyUnderKnownPrefix() {
+    assertThat(failure("bigquery.dataset", "games"))
+        .hasMessageStartingWith("bigquery.dataset: unknown setting; known settings: strategy, chunk-size, ")
+        .hasMessageEndingWith(", in-memory.seasons");
+  }
+
+  @Test
+  void fromMap_blankKey() {
+    LoaderSettingsException e = failure("  ", "x");
+
+    assertThat(e).hasMessage("settings keys must not be blank; got '  ' with value 'x'");
+  }
+
+  @Test
+  void fromMap_nullValue() {
+    assertThat(failure("max-games", null)).hasMessage("max-games: no value; got null");
+  }
+
+  @Test
+  void fromMap_sameKeyTwiceAfterTrimming() {
+    assertThat(failure("max-games", "10", "max-games ", "11"))
+        .hasMessage("max-games: given twice; got 'max-games' and 'max-games ' as keys");
+  }
+
+  @Test
+  void fromMap_backendPropertiesKeptVerbatim() {
+    LoaderSettings settings = parse(
+        "backend", "bigquery",
+        "bigquery.table", " my-project.games.player_game_summary ",
+        "bigquery.labels", "team=ml,env=prod",
+        "bigquery.columns.points", "pts",
+        "in-memory.seed", "not checked here");
+
+    assertThat(settings.backend()).isEqualTo("bigquery");
+    assertThat(settings.backendProperties()).containsExactly(
+        Map.entry("backend", "bigquery"),
+        Map.entry("bigquery.columns.points", "pts"),
+        Map.entry("bigquery.labels", "team=ml,env=prod"),
+        Map.entry("bigquery.table", "my-project.games.player_game_summary"),
+        Map.entry("in-memory.seed", "not checked here"));
+  }
+
+  @Test
+  void fromMap_inMemoryBackendNamedExplicitly() {
+    assertThat(parse("backend", "in-memory").backendProperties()).containsExactly(Map.entry("backend", "in-memory"));
+  }
+
+  @Test
+  void fromMap_firstErrorInCatalogueOrder() {
+    assertThat(failure("max-games", "0", "strategy", "fast", "deadline", "never"))
+        .hasMessage("strategy: unknown strategy; got 'fast'; allowed: batch, chunked, per-player, adaptive");
+  }
+
+  @Test
+  void fromMap_unknownKeyBeforeBadValue() {
+    assertThat(failure("strategy", "fast", "zzz-unknown-key-zzz", "1").key()).isEqualTo("zzz-unknown-key-zzz");
+  }
+
+  @Test
+  void fromMap_nullMapRejected() {
+    assertThatThrownBy(() -> LoaderSettings.fromMap(null)).isInstanceOf(NullPointerException.class);
+  }
+}
