@@ -29,6 +29,8 @@ public record ReportEvent(Kind kind, Duration at, int players, String detail) {
     /** Players that failed under one stage were handed to the next (fallback strategy). */
     FALLBACK,
     /** The load's deadline passed with players outstanding. */
-    DEADLINE
+    DEADLINE,
+    /** The load was cancelled by its caller or by closing the loader. */
+    CANCELLED
   }
 }

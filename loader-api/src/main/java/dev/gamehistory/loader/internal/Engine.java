@@ -1,31 +1,103 @@
 package dev.gamehistory.loader.internal;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.TimeSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The engine (being written). */
+/**
+ * The one engine behind every {@link HistoricalGamesLoader}: runs any strategy over any backend.
+ *
+ * <p>Threads: backend calls run on a cached pool of daemon worker threads ({@code hgl-worker-N});
+ * timeouts, deadlines and backoffs fire on the time source's scheduler (by default one daemon
+ * thread, {@code hgl-timer-N}, owned by this engine). {@link #close()} ends both; a backend call that
+ * ignores both cancellation and interruption keeps its thread until it returns.
+ */
 public final class Engine implements HistoricalGamesLoader {
-  private final LoaderSettings settings;
 
-  /** An engine. */
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final GamesQuery backend;
+  private final LoaderSettings settings;
+  private final TimeSource time;
+  private final boolean ownsTime;
+  private final ThreadPoolExecutor workers;
+  private final Set<LoadRun> runs = ConcurrentHashMap.newKeySet();
+  private final AtomicLong queryIds = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final int instance = INSTANCES.incrementAndGet();
+
+  /** An engine over {@code backend}; with a {@code null} time source it owns a system one. */
   public Engine(GamesQuery backend, LoaderSettings settings, @Nullable TimeSource timeSource) {
-    this.settings = settings;
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.ownsTime = timeSource == null;
+    this.time = timeSource == null ? new SystemTimeSource() : timeSource;
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+      Thread thread = new Thread(runnable, "hgl-worker-" + instance + "-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   @Override
   public LoadResult load(LoadRequest request) {
-    throw new UnsupportedOperationException("engine is being written");
+    CompletableFuture<LoadResult> future = loadAsync(request);
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw LoadCancelledException.of("the loading thread was interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("load failed unexpectedly", cause);
+    }
   }
 
   @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
-    throw new UnsupportedOperationException("engine is being written");
+    Objects.requireNonNull(request, "request");
+    if (closed.get()) {
+      throw new IllegalStateException("loader is closed");
+    }
+    LoadRun run = new LoadRun(this, request);
+    runs.add(run);
+    CompletableFuture<LoadResult> result = run.result();
+    result.whenComplete((value, error) -> {
+      if (result.isCancelled()) {
+        run.cancel("cancelled by the caller");
+      }
+    });
+    run.start();
+    if (closed.get()) {
+      run.cancel("loader closed");
+    }
+    return result;
   }
 
   @Override
@@ -34,5 +106,68 @@ public final class Engine implements HistoricalGamesLoader {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (LoadRun run : List.copyOf(runs)) {
+      run.cancel("loader closed");
+    }
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+        if (!workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+          LOG.warn("{} backend call(s) ignore cancellation and interruption; their threads end when they return",
+              workers.getActiveCount());
+        }
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        backend.close();
+      } finally {
+        if (ownsTime) {
+          time.scheduler().shutdownNow();
+          awaitQuietly(time.scheduler());
+        }
+      }
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HistoricalGamesLoader{backend=" + backend.name() + ", strategy=" + settings.strategy().describe()
+        + ", timeouts=" + settings.timeouts().describe() + "}";
+  }
+
+  GamesQuery backend() {
+    return backend;
+  }
+
+  TimeSource time() {
+    return time;
+  }
+
+  ExecutorService workers() {
+    return workers;
+  }
+
+  String nextQueryId() {
+    return "q" + instance + "-" + queryIds.incrementAndGet();
+  }
+
+  void finished(LoadRun run) {
+    runs.remove(run);
+  }
 }

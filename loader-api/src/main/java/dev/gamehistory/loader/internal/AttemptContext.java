@@ -1,0 +1,144 @@
+package dev.gamehistory.loader.internal;
+
+import dev.gamehistory.loader.spi.QueryContext;
+import dev.gamehistory.loader.spi.TimeSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link QueryContext} of one attempt. Cancelling it wakes every waiter at once and runs the
+ * backend's cancel actions on the engine's worker executor, never on the timer thread.
+ */
+final class AttemptContext implements QueryContext {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptContext.class);
+
+  private final String queryId;
+  private final int attempt;
+  private final TimeSource time;
+  private final long deadlineNanos;
+  private final Instant deadline;
+  private final Executor actionExecutor;
+
+  private final Object lock = new Object();
+  private final List<Runnable> cancelActions = new ArrayList<>();
+  private final List<CountDownLatch> waiters = new ArrayList<>();
+  private volatile boolean cancelled;
+  private @Nullable Thread runner;
+
+  AttemptContext(String queryId, int attempt, TimeSource time, Duration timeout, Executor actionExecutor) {
+    this.queryId = queryId;
+    this.attempt = attempt;
+    this.time = time;
+    this.deadlineNanos = TimeMath.plusSaturated(time.nanoTime(), TimeMath.toNanosSaturated(timeout));
+    this.deadline = time.instant().plus(timeout);
+    this.actionExecutor = actionExecutor;
+  }
+
+  @Override
+  public String queryId() {
+    return queryId;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Instant deadline() {
+    return deadline;
+  }
+
+  @Override
+  public Duration remaining() {
+    long left = deadlineNanos - time.nanoTime();
+    return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public void onCancel(Runnable action) {
+    synchronized (lock) {
+      if (!cancelled) {
+        cancelActions.add(action);
+        return;
+      }
+    }
+    runAction(action);
+  }
+
+  @Override
+  public boolean awaitCancellation(Duration max) throws InterruptedException {
+    CountDownLatch wake = new CountDownLatch(1);
+    synchronized (lock) {
+      if (cancelled) {
+        return true;
+      }
+      waiters.add(wake);
+    }
+    ScheduledFuture<?> timer = time.scheduler().schedule(wake::countDown, TimeMath.toNanosSaturated(max), TimeUnit.NANOSECONDS);
+    try {
+      wake.await();
+    } finally {
+      timer.cancel(false);
+      synchronized (lock) {
+        waiters.remove(wake);
+      }
+    }
+    return cancelled;
+  }
+
+  /** Marks the thread running the backend call, so that cancelling interrupts it. */
+  void runOn(@Nullable Thread thread) {
+    synchronized (lock) {
+      runner = thread;
+    }
+  }
+
+  /** Cancels once: wakes waiters, interrupts the running call, runs the cancel actions. */
+  void cancel() {
+    List<Runnable> actions;
+    synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      waiters.forEach(CountDownLatch::countDown);
+      if (runner != null) {
+        runner.interrupt();
+      }
+      actions = List.copyOf(cancelActions);
+      cancelActions.clear();
+    }
+    for (Runnable action : actions) {
+      try {
+        actionExecutor.execute(() -> runAction(action));
+      } catch (RejectedExecutionException shutDown) {
+        runAction(action);
+      }
+    }
+  }
+
+  private void runAction(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("cancel action of query {} failed: {}", queryId, e.toString());
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.gamehistory.loader.internal;
+
+import dev.gamehistory.loader.spi.TimeSource;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The system clock with one daemon scheduler thread, owned (and shut down) by the engine. */
+final class SystemTimeSource implements TimeSource {
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final ScheduledThreadPoolExecutor scheduler;
+
+  SystemTimeSource() {
+    int instance = INSTANCES.incrementAndGet();
+    scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "hgl-timer-" + instance);
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+  }
+
+  @Override
+  public long nanoTime() {
+    return System.nanoTime();
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.now();
+  }
+
+  @Override
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+}
