@@ -1,0 +1,169 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import com.google.cloud.bigquery.FieldList;
+import com.google.cloud.bigquery.FieldValue;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.Schema;
+import dev.gamehistory.loader.BackendException;
+import dev.gamehistory.loader.HistoricalGame;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Maps the statement's result rows to {@link HistoricalGame}s and groups them by player in rank
+ * order. Column positions are resolved once from the schema; a row is read by index. NULL points,
+ * minutes or rest days stay absent; NUMERIC minutes keep one decimal ({@code 34} becomes
+ * {@code 34.0}).
+ */
+public final class RowMapper {
+
+  /** The reason of a result that breaks the statement's contract. */
+  public static final String UNEXPECTED_RESULT = "unexpectedResult";
+
+  private static final List<String> OUTPUT = List.of(
+      GamesSql.PLAYER_LOOKUP, GamesSql.GAME_DATE, GamesSql.OPPONENT_TEAM_ABBR, GamesSql.POINTS,
+      GamesSql.MINUTES_PLAYED, GamesSql.GAME_RANK, GamesSql.REST_DAYS);
+
+  private final Set<String> players;
+  private final int maxGames;
+  private final int player;
+  private final int date;
+  private final int opponent;
+  private final int points;
+  private final int minutes;
+  private final int rank;
+  private final int rest;
+  private final Map<String, List<HistoricalGame>> games = new HashMap<>();
+  private long rows;
+
+  /**
+   * A mapper for one query's rows.
+   *
+   * @param schema the result's schema; {@code null} reads the columns in the statement's order
+   * @param players the requested players; a row of another player is an error
+   * @param maxGames the most games per player; a higher rank is an error
+   */
+  public RowMapper(@Nullable Schema schema, Set<String> players, int maxGames) {
+    this.players = Set.copyOf(players);
+    this.maxGames = maxGames;
+    int[] index = new int[OUTPUT.size()];
+    for (int i = 0; i < index.length; i++) {
+      index[i] = schema == null ? i : indexOf(schema.getFields(), OUTPUT.get(i));
+    }
+    player = index[0];
+    date = index[1];
+    opponent = index[2];
+    points = index[3];
+    minutes = index[4];
+    rank = index[5];
+    rest = index[6];
+  }
+
+  private static int indexOf(FieldList fields, String name) {
+    try {
+      return fields.getIndex(name);
+    } catch (IllegalArgumentException e) {
+      throw BackendException.permanentError(UNEXPECTED_RESULT, "the result has no column " + name, e);
+    }
+  }
+
+  /**
+   * Maps one row.
+   *
+   * @throws BackendException when the row breaks the statement's contract
+   */
+  public void add(FieldValueList row) {
+    try {
+      addRow(row);
+    } catch (BackendException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw BackendException.permanentError(UNEXPECTED_RESULT, "the result holds a malformed row: " + e, e);
+    }
+  }
+
+  private void addRow(FieldValueList row) {
+    String lookup = row.get(player).getStringValue();
+    if (!players.contains(lookup)) {
+      throw BackendException.permanentError(UNEXPECTED_RESULT,
+          "the result holds player '" + lookup + "', who was not requested", null);
+    }
+    int gameRank = Math.toIntExact(row.get(rank).getLongValue());
+    if (gameRank < 1 || gameRank > maxGames) {
+      throw BackendException.permanentError(UNEXPECTED_RESULT,
+          "the result holds rank " + gameRank + " for player '" + lookup + "' but max games is " + maxGames, null);
+    }
+    HistoricalGame game = new HistoricalGame(
+        lookup,
+        date(row.get(date)),
+        row.get(opponent).getStringValue(),
+        optionalInt(row.get(points)),
+        minutes(row.get(minutes)),
+        gameRank,
+        optionalInt(row.get(rest)));
+    games.computeIfAbsent(lookup, k -> new ArrayList<>()).add(game);
+    rows++;
+  }
+
+  /** Rows mapped so far. */
+  public long rows() {
+    return rows;
+  }
+
+  /**
+   * The games by player, players in {@code order}, each list by rank; players without rows absent.
+   *
+   * @throws BackendException when a player's ranks are not 1, 2, 3, ...
+   */
+  public Map<String, List<HistoricalGame>> games(List<String> order) {
+    Map<String, List<HistoricalGame>> result = new LinkedHashMap<>();
+    for (String lookup : order) {
+      List<HistoricalGame> list = games.get(lookup);
+      if (list == null) {
+        continue;
+      }
+      list.sort(Comparator.comparingInt(HistoricalGame::rank));
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i).rank() != i + 1) {
+          throw BackendException.permanentError(UNEXPECTED_RESULT,
+              "the result's ranks for player '" + lookup + "' are not 1.." + list.size(), null);
+        }
+      }
+      result.put(lookup, list);
+    }
+    return result;
+  }
+
+  private static LocalDate date(FieldValue value) {
+    try {
+      return LocalDate.parse(value.getStringValue());
+    } catch (DateTimeParseException e) {
+      throw BackendException.permanentError(UNEXPECTED_RESULT, "the result holds a malformed date: " + e.getMessage(), e);
+    }
+  }
+
+  private static OptionalInt optionalInt(FieldValue value) {
+    return value.isNull() ? OptionalInt.empty() : OptionalInt.of(Math.toIntExact(value.getLongValue()));
+  }
+
+  private static Optional<BigDecimal> minutes(FieldValue value) {
+    return value.isNull() ? Optional.empty() : Optional.of(oneDecimal(value.getNumericValue()));
+  }
+
+  /** {@code value} with trailing zeros removed but at least one decimal: 34 → 34.0, 34.50 → 34.5. */
+  public static BigDecimal oneDecimal(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    return stripped.scale() < 1 ? stripped.setScale(1) : stripped;
+  }
+}
