@@ -1,0 +1,312 @@
+package dev.gamehistory.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadRequest;
+import dev.gamehistory.loader.LoadResult;
+import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.Strategy;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hgl bench}: for each players count and strategy, one warm-up load and then {@code --runs}
+ * measured loads; prints the median, min and max wall time, queries and failures, and each median's
+ * ratio to the fastest strategy's for the same players count.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
+    description = {
+        "Compares strategies: for each players count and strategy, one warm-up load, then --runs measured loads.",
+        "Prints median / min / max wall time, queries, failed players and the ratio to the fastest strategy.",
+        "Exit codes: 0 no player failed, 3 some load had failed players, 2 bad usage or settings, 1 other errors."})
+final class BenchCommand implements Callable<Integer> {
+
+  /** The players counts measured by default: a production batch that was measured, and a full slate. */
+  static final String DEFAULT_PLAYERS = "118,360";
+  /** The strategies measured by default. */
+  static final String DEFAULT_STRATEGIES = "batch,chunked:100,per-player,adaptive";
+  /** The most measured runs per combination. */
+  static final int MAX_RUNS = 1000;
+
+  /** The chunk size of {@code chunked} without a size: the settings' default for strategy=chunked. */
+  static final int DEFAULT_CHUNK_SIZE =
+      ((Strategy.Chunked) LoaderSettings.fromMap(Map.of("strategy", "chunked")).strategy()).chunkSize();
+  /** The parallelism when the settings' strategy has none: the settings' default. */
+  static final int DEFAULT_PARALLELISM =
+      ((Strategy.PerPlayer) LoaderSettings.fromMap(Map.of("strategy", "per-player")).strategy()).parallelism();
+
+  private static final Pattern SPEC = Pattern.compile("([a-z-]+)(?::(.*))?");
+  private static final String ALLOWED = "allowed: batch, chunked[:SIZE], per-player, adaptive[:SIZE]";
+
+  private final CliContext context;
+
+  @Spec
+  @Nullable CommandSpec spec;
+
+  @Mixin
+  SettingsOptions settingsOptions = new SettingsOptions();
+
+  @Mixin
+  RequestOptions requestOptions = new RequestOptions();
+
+  @Option(names = "--players", paramLabel = "N[,N...]",
+      description = "Players counts to measure, comma-separated (default " + DEFAULT_PLAYERS + ").")
+  String players = DEFAULT_PLAYERS;
+
+  @Option(names = "--strategies", paramLabel = "S[,S...]",
+      description = "Strategies: batch, chunked[:SIZE] (default 100), per-player, adaptive[:SIZE] (first chunk,"
+          + " default all); parallelism from the settings (default 4). Default " + DEFAULT_STRATEGIES + ".")
+  String strategies = DEFAULT_STRATEGIES;
+
+  @Option(names = "--runs", paramLabel = "N", description = "Measured loads per combination, after one warm-up (default 5).")
+  String runs = "5";
+
+  @Option(names = "--format", paramLabel = "text|json", description = "Output: text (default) or json.")
+  String format = "text";
+
+  BenchCommand(CliContext context) {
+    this.context = context;
+  }
+
+  /** One strategy to measure, as given and as built. */
+  record Candidate(String spec, Strategy strategy) {}
+
+  /** The measurements of one players count and strategy. */
+  record Measurement(int players, Candidate candidate, List<Double> millis, List<Integer> queries, long failedPlayers,
+      int loadsWithFailures) {
+
+    double median() {
+      return BenchCommand.median(millis);
+    }
+
+    double min() {
+      return millis.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    double max() {
+      return millis.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    double medianQueries() {
+      return BenchCommand.median(queries.stream().map(Integer::doubleValue).toList());
+    }
+  }
+
+  @Override
+  public Integer call() {
+    OutputFormat outputFormat = OutputFormat.parse(format);
+    List<Integer> counts = counts(players);
+    int runCount = RequestOptions.parseCount("--runs", runs, 1, MAX_RUNS);
+    if (requestOptions.date != null) {
+      RequestOptions.parseDate("--date", requestOptions.date);
+    }
+    LoaderSettings base = settingsOptions.resolve(context).settings();
+    List<Candidate> candidates = candidates(strategies, parallelism(base.strategy()));
+
+    Backend probe = Backend.open(base);
+    LocalDate date;
+    Map<Integer, List<String>> lookups = new LinkedHashMap<>();
+    String backendDescription;
+    try {
+      for (int count : counts) {
+        lookups.put(count, requestOptions.players(count, "--players", probe));
+      }
+      date = requestOptions.date(probe.rows().flatMap(Backend.Rows::lastGameDate).orElse(null), probe.name());
+      backendDescription = probe.describe();
+    } finally {
+      probe.close();
+    }
+
+    Progress progress = Progress.of(context, Hgl.err(spec));
+    List<Measurement> measurements = new ArrayList<>();
+    try {
+      for (Candidate candidate : candidates) {
+        LoaderSettings settings = base.toBuilder().strategy(candidate.strategy()).build();
+        try (HistoricalGamesLoader loader = Backend.open(settings).loader(settings)) {
+          for (int count : counts) {
+            LoadRequest request = settings.newRequest(date, lookups.get(count)).build();
+            progress.show("hgl bench: " + count + " players, " + candidate.spec() + ", warm-up");
+            loader.load(request);
+            List<Double> millis = new ArrayList<>();
+            List<Integer> queries = new ArrayList<>();
+            long failed = 0;
+            int failedLoads = 0;
+            for (int run = 1; run <= runCount; run++) {
+              progress.show("hgl bench: " + count + " players, " + candidate.spec() + ", run " + run + "/" + runCount);
+              long start = System.nanoTime();
+              LoadResult result = loader.load(request);
+              millis.add((System.nanoTime() - start) / 1_000_000.0);
+              queries.add(result.report().queryCount());
+              failed += result.failures().size();
+              failedLoads += result.isComplete() ? 0 : 1;
+            }
+            measurements.add(new Measurement(count, candidate, millis, queries, failed, failedLoads));
+          }
+        }
+      }
+    } finally {
+      progress.done();
+    }
+    measurements.sort((a, b) -> Integer.compare(a.players(), b.players()));
+    PrintWriter out = Hgl.out(spec);
+    if (outputFormat == OutputFormat.JSON) {
+      out.println(json(backendDescription, date, runCount, measurements).toPrettyString());
+    } else {
+      text(out, backendDescription, date, runCount, measurements);
+    }
+    out.flush();
+    return measurements.stream().anyMatch(m -> m.failedPlayers() > 0) ? Hgl.EXIT_INCOMPLETE : Hgl.EXIT_OK;
+  }
+
+  private static void text(PrintWriter out, String backend, LocalDate date, int runCount, List<Measurement> measurements) {
+    out.printf(Locale.ROOT, "hgl bench: %s; game date %s; %d measured %s per row after 1 warm-up%n", backend, date,
+        runCount, runCount == 1 ? "load" : "loads");
+    out.println();
+    int width = Math.max(8, measurements.stream().mapToInt(m -> m.candidate().strategy().describe().length())
+        .max().orElse(0));
+    String header = "  %7s  %-" + width + "s  %10s  %9s  %9s  %8s  %7s  %9s%n";
+    out.printf(Locale.ROOT, header, "players", "strategy", "median ms", "min ms", "max ms", "queries", "failed",
+        "x fastest");
+    String row = "  %7d  %-" + width + "s  %10.1f  %9.1f  %9.1f  %8s  %7d  %9.2f%n";
+    for (Measurement m : measurements) {
+      out.printf(Locale.ROOT, row, m.players(), m.candidate().strategy().describe(), m.median(), m.min(), m.max(),
+          queries(m.medianQueries()), m.failedPlayers(), ratio(m, measurements));
+    }
+    out.println();
+    out.println("  wall time per load; queries: the median per load; failed: failed players over all measured loads;"
+        + " x fastest: median / the fastest median for the same players count");
+  }
+
+  private static ObjectNode json(String backend, LocalDate date, int runCount, List<Measurement> measurements) {
+    ObjectNode root = JsonReport.MAPPER.createObjectNode();
+    root.put("backend", backend);
+    root.put("gameDate", date.toString());
+    root.put("warmups", 1);
+    root.put("runs", runCount);
+    ArrayNode results = root.putArray("results");
+    for (Measurement m : measurements) {
+      ObjectNode node = results.addObject();
+      node.put("players", m.players());
+      node.put("strategy", m.candidate().spec());
+      node.put("describe", m.candidate().strategy().describe());
+      node.put("medianMs", m.median());
+      node.put("minMs", m.min());
+      node.put("maxMs", m.max());
+      ArrayNode all = node.putArray("runsMs");
+      m.millis().forEach(all::add);
+      node.put("medianQueries", m.medianQueries());
+      node.put("failedPlayers", m.failedPlayers());
+      node.put("loadsWithFailures", m.loadsWithFailures());
+      node.put("ratioToFastest", ratio(m, measurements));
+    }
+    return root;
+  }
+
+  private static double ratio(Measurement m, List<Measurement> all) {
+    double fastest = all.stream().filter(o -> o.players() == m.players()).mapToDouble(Measurement::median)
+        .min().orElse(m.median());
+    return fastest <= 0 ? 1.0 : m.median() / fastest;
+  }
+
+  private static String queries(double median) {
+    return median == Math.rint(median) ? Long.toString((long) median) : String.format(Locale.ROOT, "%.1f", median);
+  }
+
+  static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
+  /** Parses {@code --players}: distinct counts, in the order given. */
+  static List<Integer> counts(String text) {
+    List<Integer> counts = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      int count = RequestOptions.parseCount("--players", part, 1, RequestOptions.MAX_PLAYERS);
+      if (!counts.contains(count)) {
+        counts.add(count);
+      }
+    }
+    return counts;
+  }
+
+  /** Parses {@code --strategies}, building each with the given parallelism. */
+  static List<Candidate> candidates(String text, int parallelism) {
+    List<Candidate> candidates = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      String spec = part.trim();
+      Matcher matcher = SPEC.matcher(spec);
+      if (!matcher.matches()) {
+        throw new UsageException("--strategies: unknown strategy; got '" + part + "'; " + ALLOWED);
+      }
+      String name = matcher.group(1);
+      String size = matcher.group(2);
+      Strategy strategy = switch (name) {
+        case "batch" -> {
+          noSize(spec, size);
+          yield Strategy.batch();
+        }
+        case "per-player" -> {
+          noSize(spec, size);
+          yield Strategy.perPlayer(parallelism);
+        }
+        case "chunked" -> Strategy.chunked(size == null ? DEFAULT_CHUNK_SIZE : size(spec, size, 1),
+            parallelism);
+        case "adaptive" -> Strategy.adaptive(size == null ? 0 : size(spec, size, 0), parallelism);
+        default -> throw new UsageException("--strategies: unknown strategy; got '" + part + "'; " + ALLOWED);
+      };
+      if (candidates.stream().noneMatch(c -> c.strategy().equals(strategy))) {
+        candidates.add(new Candidate(spec, strategy));
+      }
+    }
+    return candidates;
+  }
+
+  private static void noSize(String spec, @Nullable String size) {
+    if (size != null) {
+      throw new UsageException("--strategies: only chunked and adaptive take a size; got '" + spec + "'");
+    }
+  }
+
+  private static int size(String spec, String size, int min) {
+    try {
+      return RequestOptions.parseCount("--strategies", size, min, Strategy.MAX_CHUNK_SIZE);
+    } catch (UsageException e) {
+      throw new UsageException("--strategies: the size of '" + spec + "' must be an integer between " + min + " and "
+          + Strategy.MAX_CHUNK_SIZE + "; got '" + size + "'", e);
+    }
+  }
+
+  /** The parallelism the settings give their strategy (its first stage that has one), else the default. */
+  static int parallelism(Strategy strategy) {
+    if (strategy instanceof Strategy.Chunked chunked) {
+      return chunked.parallelism();
+    } else if (strategy instanceof Strategy.PerPlayer perPlayer) {
+      return perPlayer.parallelism();
+    } else if (strategy instanceof Strategy.Adaptive adaptive) {
+      return adaptive.parallelism();
+    } else if (strategy instanceof Strategy.Fallback fallback) {
+      return fallback.stages().stream().filter(s -> !(s instanceof Strategy.Batch)).findFirst()
+          .map(BenchCommand::parallelism).orElse(DEFAULT_PARALLELISM);
+    }
+    return DEFAULT_PARALLELISM;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The {@code hgl} command line: {@code load}, {@code seed}, {@code explain} and {@code bench} over
+ * the in-memory and BigQuery backends. {@link dev.gamehistory.examples.cli.Hgl} is its entry point;
+ * everything else is package-private.
+ */
+@NullMarked
+package dev.gamehistory.examples.cli;
+
+import org.jspecify.annotations.NullMarked;
