@@ -1,0 +1,76 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.bigquery.BigQueryError;
+import com.google.cloud.bigquery.BigQueryException;
+import dev.gamehistory.loader.BackendException;
+import java.net.SocketTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ErrorsTest {
+
+  @ParameterizedTest(name = "HTTP {0} {1} -> retryable {2}")
+  @CsvSource({
+      "500, backendError, true",
+      "503, backendError, true",
+      "500, internalError, true",
+      "400, jobInternalError, true",
+      "403, rateLimitExceeded, true",
+      "403, jobRateLimitExceeded, true",
+      "400, invalidQuery, false",
+      "400, invalid, false",
+      "404, notFound, false",
+      "403, accessDenied, false",
+      "400, billingTierLimitExceeded, false",
+      "400, bytesBilledLimitExceeded, false",
+      "403, quotaExceeded, false",
+      "403, responseTooLarge, false",
+      "502, somethingNew, true",
+  })
+  void classify_reason_retryableOnlyWhenTransient(int code, String reason, boolean retryable) {
+    BigQueryException e = new BigQueryException(code, "the message", new BigQueryError(reason, "", "the message"));
+
+    BackendException classified = Errors.classify(e);
+
+    assertThat(classified.reason()).isEqualTo(reason);
+    assertThat(classified.isRetryable()).isEqualTo(retryable);
+    assertThat(classified).hasMessage("the message").hasCause(e);
+  }
+
+  @Test
+  void classify_httpErrorWithoutReason_namedByStatus() {
+    BackendException retryable = Errors.classify(new BigQueryException(503, "Service Unavailable"));
+    BackendException permanent = Errors.classify(new BigQueryException(401, "Unauthorized"));
+
+    assertThat(retryable.reason()).isEqualTo("http503");
+    assertThat(retryable.isRetryable()).isTrue();
+    assertThat(permanent.reason()).isEqualTo("http401");
+    assertThat(permanent.isRetryable()).isFalse();
+    assertThat(permanent).hasMessage("Unauthorized");
+  }
+
+  @Test
+  void classify_ioFailure_transient() {
+    BigQueryException e = new BigQueryException(new SocketTimeoutException("Read timed out"));
+
+    BackendException classified = Errors.classify(e);
+
+    assertThat(classified.reason()).isEqualTo("ioError");
+    assertThat(classified.isRetryable()).isTrue();
+    assertThat(classified).hasMessage("SocketTimeoutException: Read timed out");
+  }
+
+  @Test
+  void classify_jobError_keepsReasonAndMessage() {
+    BackendException permanent = Errors.classify(new BigQueryError("invalidQuery", "query", "Syntax error"), null);
+    BackendException transientError = Errors.classify(new BigQueryError("backendError", "", "Retry"), null);
+
+    assertThat(permanent.reason()).isEqualTo("invalidQuery");
+    assertThat(permanent).hasMessage("Syntax error");
+    assertThat(permanent.isRetryable()).isFalse();
+    assertThat(transientError.isRetryable()).isTrue();
+  }
+}

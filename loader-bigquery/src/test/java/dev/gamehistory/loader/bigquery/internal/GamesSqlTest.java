@@ -1,0 +1,98 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.QueryParameterValue;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import dev.gamehistory.loader.spi.WindowQuery;
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GamesSqlTest {
+
+  private static final TableRef TABLE = new TableRef("test", "nba", "games");
+
+  private static Map<Column, String> defaults() {
+    Map<Column, String> columns = new EnumMap<>(Column.class);
+    for (Column column : Column.values()) {
+      columns.put(column, column.field());
+    }
+    return columns;
+  }
+
+  @Test
+  void sql_qualifyForm_isTheDocumentedStatement() {
+    GamesSql sql = new GamesSql(TABLE, defaults(), GamesSql.Form.QUALIFY);
+
+    assertThat(sql.sql()).isEqualTo("""
+        SELECT
+          `player_lookup` AS player_lookup,
+          `game_date` AS game_date,
+          `opponent_team_abbr` AS opponent_team_abbr,
+          `points` AS points,
+          `minutes_played` AS minutes_played,
+          ROW_NUMBER() OVER recent AS game_rank,
+          DATE_DIFF(`game_date`, LEAD(`game_date`) OVER recent, DAY) AS rest_days
+        FROM `test`.`nba`.`games`
+        WHERE `game_date` >= @window_start
+          AND `game_date` < @window_end
+          AND `player_lookup` IN UNNEST(@players)
+        QUALIFY game_rank <= @max_games
+        WINDOW recent AS (
+          PARTITION BY `player_lookup`
+          ORDER BY `game_date` DESC, `opponent_team_abbr` ASC, `points` DESC NULLS LAST, `minutes_played` DESC NULLS LAST)""");
+  }
+
+  @Test
+  void sql_arrayAggForm_limitsEachPlayerByParameter() {
+    GamesSql sql = new GamesSql(TABLE, defaults(), GamesSql.Form.ARRAY_AGG);
+
+    assertThat(sql.sql())
+        .contains("ARRAY_AGG(STRUCT(game_date, opponent_team_abbr, points, minutes_played, rest_days)\n"
+            + "      ORDER BY game_date DESC, opponent_team_abbr ASC, points DESC NULLS LAST, minutes_played DESC"
+            + " NULLS LAST LIMIT @max_games) AS games")
+        .contains("DATE_DIFF(`game_date`, LEAD(`game_date`) OVER recent, DAY) AS rest_days")
+        .contains("`player_lookup` IN UNNEST(@players)")
+        .endsWith("), UNNEST(games) AS game WITH OFFSET AS position");
+  }
+
+  @Test
+  void sql_mappedColumns_backquotedEverywhere() {
+    Map<Column, String> columns = defaults();
+    columns.put(Column.PLAYER_LOOKUP, "lookup");
+    columns.put(Column.GAME_DATE, "date");
+    columns.put(Column.POINTS, "pts");
+
+    String sql = new GamesSql(TABLE, columns, GamesSql.Form.QUALIFY).sql();
+
+    assertThat(sql)
+        .contains("`lookup` AS player_lookup", "`date` AS game_date", "`pts` AS points")
+        .contains("WHERE `date` >= @window_start", "`lookup` IN UNNEST(@players)", "PARTITION BY `lookup`")
+        .contains("ORDER BY `date` DESC, `opponent_team_abbr` ASC, `pts` DESC NULLS LAST")
+        .doesNotContain("`player_lookup`", "`points`");
+  }
+
+  @Test
+  void configuration_everyValueIsANamedParameter() {
+    GamesSql sql = new GamesSql(TABLE, defaults(), GamesSql.Form.QUALIFY);
+    List<String> players = List.of("o'neal`; DROP TABLE games; --", "jokic");
+    WindowQuery query = new WindowQuery(players, LocalDate.of(2024, 1, 10), 90, 30);
+
+    QueryJobConfiguration config = sql.configuration(query).build();
+
+    assertThat(config.getQuery()).isEqualTo(sql.sql()).doesNotContain("o'neal").doesNotContain("2023");
+    assertThat(config.useLegacySql()).isFalse();
+    Map<String, QueryParameterValue> parameters = config.getNamedParameters();
+    assertThat(parameters).containsOnlyKeys("window_start", "window_end", "players", "max_games");
+    assertThat(parameters.get("window_start")).isEqualTo(QueryParameterValue.date("2023-10-12"));
+    assertThat(parameters.get("window_end")).isEqualTo(QueryParameterValue.date("2024-01-10"));
+    assertThat(parameters.get("max_games")).isEqualTo(QueryParameterValue.int64(30L));
+    assertThat(parameters.get("players").getArrayType()).isEqualTo(StandardSQLTypeName.STRING);
+    assertThat(parameters.get("players").getArrayValues()).extracting(QueryParameterValue::getValue)
+        .containsExactlyElementsOf(players);
+  }
+}

@@ -1,0 +1,132 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.FieldList;
+import com.google.cloud.bigquery.FieldValue;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.Schema;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import dev.gamehistory.loader.BackendException;
+import dev.gamehistory.loader.HistoricalGame;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RowMapperTest {
+
+  // The result's columns in another order than the statement's, to show mapping is by name.
+  private static final Schema SCHEMA = Schema.of(
+      Field.of("game_rank", StandardSQLTypeName.INT64),
+      Field.of("player_lookup", StandardSQLTypeName.STRING),
+      Field.of("game_date", StandardSQLTypeName.DATE),
+      Field.of("opponent_team_abbr", StandardSQLTypeName.STRING),
+      Field.of("points", StandardSQLTypeName.INT64),
+      Field.of("minutes_played", StandardSQLTypeName.NUMERIC),
+      Field.of("rest_days", StandardSQLTypeName.INT64));
+
+  private static FieldValueList row(String... values) {
+    List<FieldValue> fields = new ArrayList<>();
+    for (String value : values) {
+      fields.add(FieldValue.of(FieldValue.Attribute.PRIMITIVE, value));
+    }
+    return FieldValueList.of(fields, FieldList.of(SCHEMA.getFields()));
+  }
+
+  @Test
+  void games_rowsInAnyOrder_groupedByPlayerInRankOrder() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a", "b", "c"), 30);
+
+    mapper.add(row("2", "a", "2024-01-05", "NYK", null, null, null));
+    mapper.add(row("1", "b", "2024-01-06", "BOS", "7", "12", "1"));
+    mapper.add(row("1", "a", "2024-01-08", "BOS", "31", "36.50", "3"));
+
+    assertThat(mapper.rows()).isEqualTo(3);
+    assertThat(mapper.games(List.of("c", "b", "a"))).containsExactly(
+        java.util.Map.entry("b", List.of(new HistoricalGame("b", LocalDate.of(2024, 1, 6), "BOS", OptionalInt.of(7),
+            Optional.of(new BigDecimal("12.0")), 1, OptionalInt.of(1)))),
+        java.util.Map.entry("a", List.of(
+            new HistoricalGame("a", LocalDate.of(2024, 1, 8), "BOS", OptionalInt.of(31),
+                Optional.of(new BigDecimal("36.5")), 1, OptionalInt.of(3)),
+            new HistoricalGame("a", LocalDate.of(2024, 1, 5), "NYK", OptionalInt.empty(), Optional.empty(), 2,
+                OptionalInt.empty()))));
+  }
+
+  @Test
+  void games_noSchema_readsStatementOrder() {
+    RowMapper mapper = new RowMapper(null, Set.of("a"), 30);
+
+    mapper.add(FieldValueList.of(Arrays.asList(
+        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "a"),
+        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "2024-01-08"),
+        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "BOS"),
+        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "0"),
+        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "0"),
+        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "1"),
+        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "0"))));
+
+    assertThat(mapper.games(List.of("a")).get("a")).containsExactly(new HistoricalGame("a", LocalDate.of(2024, 1, 8),
+        "BOS", OptionalInt.of(0), Optional.of(new BigDecimal("0.0")), 1, OptionalInt.of(0)));
+  }
+
+  @Test
+  void add_unrequestedPlayer_permanentError() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 30);
+
+    assertThatThrownBy(() -> mapper.add(row("1", "z", "2024-01-08", "BOS", "1", "1", null)))
+        .isInstanceOfSatisfying(BackendException.class, e -> {
+          assertThat(e.reason()).isEqualTo("unexpectedResult");
+          assertThat(e.isRetryable()).isFalse();
+        })
+        .hasMessage("the result holds player 'z', who was not requested");
+  }
+
+  @Test
+  void add_rankBeyondMaxGames_permanentError() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 2);
+
+    assertThatThrownBy(() -> mapper.add(row("3", "a", "2024-01-08", "BOS", "1", "1", null)))
+        .isInstanceOf(BackendException.class)
+        .hasMessage("the result holds rank 3 for player 'a' but max games is 2");
+  }
+
+  @Test
+  void add_malformedValue_permanentError() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 2);
+
+    assertThatThrownBy(() -> mapper.add(row("1", "a", "08/01/2024", "BOS", "1", "1", null)))
+        .isInstanceOf(BackendException.class)
+        .hasMessageStartingWith("the result holds a malformed date: Text '08/01/2024' could not be parsed");
+    assertThatThrownBy(() -> mapper.add(row("1", "a", "2024-01-08", "BOS", "many", "1", null)))
+        .isInstanceOf(BackendException.class)
+        .hasMessageStartingWith("the result holds a malformed row: java.lang.NumberFormatException");
+  }
+
+  @Test
+  void games_gapInRanks_permanentError() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 30);
+    mapper.add(row("1", "a", "2024-01-08", "BOS", "1", "1", null));
+    mapper.add(row("3", "a", "2024-01-06", "BOS", "1", "1", null));
+
+    assertThatThrownBy(() -> mapper.games(List.of("a")))
+        .isInstanceOf(BackendException.class)
+        .hasMessage("the result's ranks for player 'a' are not 1..2");
+  }
+
+  @Test
+  void oneDecimal_variousScales_keepsOneDecimalAtLeast() {
+    assertThat(RowMapper.oneDecimal(new BigDecimal("34"))).isEqualTo(new BigDecimal("34.0"));
+    assertThat(RowMapper.oneDecimal(new BigDecimal("34.50"))).isEqualTo(new BigDecimal("34.5"));
+    assertThat(RowMapper.oneDecimal(new BigDecimal("3.4E+1"))).isEqualTo(new BigDecimal("34.0"));
+    assertThat(RowMapper.oneDecimal(new BigDecimal("0"))).isEqualTo(new BigDecimal("0.0"));
+    assertThat(RowMapper.oneDecimal(new BigDecimal("12.25"))).isEqualTo(new BigDecimal("12.25"));
+  }
+}
