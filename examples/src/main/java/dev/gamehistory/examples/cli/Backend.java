@@ -32,16 +32,26 @@ final class Backend {
   }
 
   /**
-   * Creates the backend the settings name.
+   * Creates the backend the settings name with the context's backend factory.
    *
    * @throws LoaderSettingsException when no provider has that name or the backend's settings are bad
    */
-  static Backend open(LoaderSettings settings) {
+  static Backend open(LoaderSettings settings, CliContext context) {
+    return new Backend(context.backends().apply(settings), settings);
+  }
+
+  /**
+   * The backend the settings name, from the {@link GamesQueryProvider}s on the class path, as
+   * {@link HistoricalGamesLoader#fromSettings} finds it.
+   *
+   * @throws LoaderSettingsException when no provider has that name or the backend's settings are bad
+   */
+  static GamesQuery fromProviders(LoaderSettings settings) {
     String name = settings.backend();
     List<String> known = new ArrayList<>();
     for (GamesQueryProvider provider : ServiceLoader.load(GamesQueryProvider.class)) {
       if (provider.name().equals(name)) {
-        return new Backend(provider.create(settings), settings);
+        return provider.create(settings);
       }
       known.add(provider.name());
     }

@@ -118,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
     LoaderSettings base = settingsOptions.resolve(context).settings();
     List<Candidate> candidates = candidates(strategies, parallelism(base.strategy()));
 
-    Backend probe = Backend.open(base);
+    Backend probe = Backend.open(base, context);
     LocalDate date;
     Map<Integer, List<String>> lookups = new LinkedHashMap<>();
     String backendDescription;
@@ -137,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       for (Candidate candidate : candidates) {
         LoaderSettings settings = base.toBuilder().strategy(candidate.strategy()).build();
-        try (HistoricalGamesLoader loader = Backend.open(settings).loader(settings)) {
+        try (HistoricalGamesLoader loader = Backend.open(settings, context).loader(settings)) {
           for (int count : counts) {
             LoadRequest request = settings.newRequest(date, lookups.get(count)).build();
             progress.show("hgl bench: " + count + " players, " + candidate.spec() + ", warm-up");

@@ -1,19 +1,29 @@
 package dev.gamehistory.examples.cli;
 
+import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.spi.GamesQuery;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * What the commands take from the process rather than from their options, so tests can set it.
  *
  * @param environment the environment variables; {@code HGL_*} ones override settings
  * @param terminal whether stderr is a terminal: progress is shown only then
+ * @param backends creates the backend the settings name; {@link Backend#fromProviders} in production
  */
-record CliContext(Map<String, String> environment, boolean terminal) {
+record CliContext(Map<String, String> environment, boolean terminal, Function<LoaderSettings, GamesQuery> backends) {
 
-  /** Copies the environment. */
+  /** Copies the environment and checks that no field is null. */
   CliContext {
     environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    Objects.requireNonNull(backends, "backends");
+  }
+
+  /** The given environment and terminal, with the backends found on the class path. */
+  CliContext(Map<String, String> environment, boolean terminal) {
+    this(environment, terminal, Backend::fromProviders);
   }
 
   /** The process's environment; a terminal when {@link System#console()} is present. */

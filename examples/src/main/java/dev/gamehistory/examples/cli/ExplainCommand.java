@@ -55,7 +55,7 @@ final class ExplainCommand implements Callable<Integer> {
     List<String> filePlayers = requestOptions.playersFromFile();
     SettingsSources.Resolved resolved = settingsOptions.resolve(context);
     LoaderSettings settings = resolved.settings();
-    Backend backend = Backend.open(settings);
+    Backend backend = Backend.open(settings, context);
     try {
       printSettings(out, resolved);
       out.println();

@@ -89,14 +89,19 @@ public final class Hgl implements Runnable {
     PrintWriter err = commandLine.getErr();
     String help = "see '" + commandLine.getCommandSpec().qualifiedName() + " --help'";
     String message;
-    if (e instanceof UnmatchedArgumentException unmatched && unmatched.isUnknownOption()) {
+    if (e instanceof UnmatchedArgumentException unmatched) {
       List<String> unknown = unmatched.getUnmatched();
-      List<String> suggestions = unmatched.getSuggestions();
-      message = "unknown option '" + (unknown.isEmpty() ? "" : unknown.get(0)) + "'"
-          + (suggestions.isEmpty() ? "" : "; did you mean " + suggestions.get(0) + "?") + "; " + help;
-    } else if (e instanceof UnmatchedArgumentException unmatched) {
-      List<String> unknown = unmatched.getUnmatched();
-      message = "unexpected argument '" + (unknown.isEmpty() ? "" : unknown.get(0)) + "'; " + help;
+      String given = unknown.isEmpty() ? "" : unknown.get(0);
+      if (unmatched.isUnknownOption()) {
+        String nearest = nearest(given, unmatched.getSuggestions());
+        message = "unknown option '" + given + "'" + (nearest == null ? "" : "; did you mean " + nearest + "?") + "; "
+            + help;
+      } else if (commandLine.getParent() == null) {
+        message = "unknown command '" + given + "'; one of " + String.join(", ", commandLine.getSubcommands().keySet())
+            + "; " + help;
+      } else {
+        message = "unexpected argument '" + given + "'; " + help;
+      }
     } else {
       message = firstLine(lowerFirst(String.valueOf(e.getMessage()))) + "; " + help;
     }
@@ -117,10 +122,6 @@ public final class Hgl implements Runnable {
     } else if (e instanceof UsageException || e instanceof CsvFormatException) {
       code = EXIT_USAGE;
       message = e.getMessage();
-    } else if (e instanceof UncheckedIOException io && io.getMessage() != null
-        && io.getMessage().startsWith("cannot read games CSV")) {
-      code = EXIT_USAGE;
-      message = "in-memory.csv: " + io.getMessage();
     } else {
       code = EXIT_ERROR;
       message = "error: " + describe(e) + (verbose ? "" : " (--verbose shows the stack trace)");
@@ -131,6 +132,39 @@ public final class Hgl implements Runnable {
     }
     err.flush();
     return code;
+  }
+
+  /** The suggestion fewest edits away from {@code given}, if any. */
+  private static @Nullable String nearest(String given, List<String> suggestions) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String suggestion : suggestions) {
+      int distance = editDistance(given, suggestion);
+      if (distance < bestDistance) {
+        best = suggestion;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private static String describe(Throwable e) {

@@ -59,7 +59,7 @@ final class LoadCommand implements Callable<Integer> {
       RequestOptions.parseDate("--date", requestOptions.date);
     }
     LoaderSettings settings = settingsOptions.resolve(context).settings();
-    Backend backend = Backend.open(settings);
+    Backend backend = Backend.open(settings, context);
     LoadRequest request;
     try {
       List<String> lookups = requestOptions.playersFile != null

@@ -72,7 +72,7 @@ final class TextReport {
       line("bytes", "processed " + processed.map(TextReport::bytes).orElse("not reported")
           + ", billed " + billed.map(TextReport::bytes).orElse("not reported"));
     }
-    line("time", String.format(Locale.ROOT, "%,d ms in total (deadline %,d ms)",
+    line("time", String.format(Locale.ROOT, "%d ms in total (deadline %d ms)",
         report.elapsed().toMillis(), report.deadline().toMillis()));
     line("", phases(report));
 
@@ -167,7 +167,7 @@ final class TextReport {
   }
 
   private static String millis(Optional<Duration> duration) {
-    return duration.map(d -> String.format(Locale.ROOT, "%,d ms", d.toMillis())).orElse("not reported");
+    return duration.map(d -> d.toMillis() + " ms").orElse("not reported");
   }
 
   static String retries(RetryPolicy retry) {
