@@ -62,10 +62,17 @@ public record GameRow(
     return new GameRow(playerLookup, gameDate, opponentTeamAbbr, points, minutesPlayed, null, null);
   }
 
-  /** A row without team and game id; minutes as text such as {@code "31.5"}, {@code null} for absent. */
+  /**
+   * A row without team and game id, from text: the date as {@code 2024-02-28}, minutes as {@code
+   * "31.5"} ({@code null} for absent).
+   *
+   * @throws java.time.format.DateTimeParseException when the date is not {@code yyyy-mm-dd}
+   * @throws NumberFormatException when the minutes are not a number
+   */
   public static GameRow of(
-      String playerLookup, LocalDate gameDate, String opponentTeamAbbr, @Nullable Integer points, @Nullable String minutes) {
-    return of(playerLookup, gameDate, opponentTeamAbbr, points, minutes == null ? null : new BigDecimal(minutes));
+      String playerLookup, String gameDate, String opponentTeamAbbr, @Nullable Integer points, @Nullable String minutes) {
+    return of(playerLookup, LocalDate.parse(gameDate), opponentTeamAbbr, points,
+        minutes == null ? null : new BigDecimal(minutes));
   }
 
   private static BigDecimal oneDecimal(BigDecimal minutes) {

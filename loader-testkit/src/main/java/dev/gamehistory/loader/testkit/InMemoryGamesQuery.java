@@ -204,8 +204,8 @@ public final class InMemoryGamesQuery implements GamesQuery {
    */
   public List<RecordedQuery> awaitQueries(int count, Duration timeout) {
     awaitCondition(timeout, () -> calls.size() >= count,
-        () -> "expected at least " + count + " queries within " + timeout.toMillis() + " ms but " + calls.size()
-            + " started");
+        () -> "expected at least " + count + " query(ies) to start within " + timeout.toMillis() + " ms but "
+            + calls.size() + " did");
     return history();
   }
 
@@ -218,7 +218,7 @@ public final class InMemoryGamesQuery implements GamesQuery {
    */
   public List<RecordedQuery> awaitIdle(Duration timeout) {
     awaitCondition(timeout, () -> inFlight == 0,
-        () -> "expected no running query within " + timeout.toMillis() + " ms but " + inFlight + " still run");
+        () -> "expected every query to end within " + timeout.toMillis() + " ms but " + inFlight + " still running");
     return history();
   }
 

@@ -377,7 +377,7 @@ public abstract class LoaderContractTest {
   /** A row without team and game id. */
   protected static GameRow row(String player, String date, String opponent, @Nullable Integer points,
       @Nullable String minutes) {
-    return GameRow.of(player, LocalDate.parse(date), opponent, points, minutes);
+    return GameRow.of(player, date, opponent, points, minutes);
   }
 
   /** An expected game; {@code null} for an absent value. */
