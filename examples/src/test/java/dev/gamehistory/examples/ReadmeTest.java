@@ -1,0 +1,95 @@
+package dev.gamehistory.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The README's quickstart is {@link Quickstart}'s code, and that code runs. */
+class ReadmeTest {
+
+  private static final Path MODULE = Path.of(System.getProperty("user.dir"));
+  private static final Path QUICKSTART = MODULE.resolve("src/main/java/dev/gamehistory/examples/Quickstart.java");
+  private static final Path README = MODULE.resolve("../README.md").normalize();
+
+  @Test
+  void quickstart_printsEachPlayersGamesAndTheReport() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      Quickstart.main(new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+
+    assertThat(captured.toString(StandardCharsets.UTF_8).lines().toList()).satisfiesExactly(
+        line -> assertThat(line).isEqualTo("aaronbrooks: 30 games, last 2022-01-12"),
+        line -> assertThat(line).isEqualTo("aarongibson: 28 games, last 2022-01-14"),
+        line -> assertThat(line).isEqualTo("adamford: 30 games, last 2021-12-27"),
+        line -> assertThat(line).isEqualTo("daniellong: no game in the window"),
+        line -> assertThat(line).isEqualTo("nosuchplayer: no game in the window"),
+        line -> assertThat(line).matches(
+            "adaptive\\(initial-chunk=all, parallelism=4\\): 1 queries, 88 rows, 0 retries, 0 splits, 0 fallbacks, \\d+ ms"));
+  }
+
+  @Test
+  void readme_holdsTheQuickstartVerbatim() throws IOException {
+    String block = quickstartBlock();
+    assertThat(block.lines().count()).isBetween(8L, 20L);
+
+    assertThat(README).as("the README at %s", README).exists();
+    assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8)))
+        .as("a ```java fence of %s holding exactly the lines between // README:begin and // README:end of %s",
+            README, QUICKSTART)
+        .contains(block);
+  }
+
+  /** The lines between the markers, without the indentation they share. */
+  static String quickstartBlock() throws IOException {
+    List<String> lines = Files.readAllLines(QUICKSTART, StandardCharsets.UTF_8);
+    int begin = indexOf(lines, "// README:begin");
+    int end = indexOf(lines, "// README:end");
+    List<String> body = lines.subList(begin + 1, end);
+    int indent = body.stream().filter(line -> !line.isBlank())
+        .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
+    StringBuilder block = new StringBuilder();
+    for (String line : body) {
+      block.append(line.isBlank() ? "" : line.substring(indent)).append('\n');
+    }
+    return block.toString();
+  }
+
+  private static int indexOf(List<String> lines, String marker) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).strip().equals(marker)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line '" + marker + "' in " + QUICKSTART);
+  }
+
+  /** The contents of every ```java fence, each ending with a newline. */
+  static List<String> javaFences(String markdown) {
+    List<String> fences = new ArrayList<>();
+    StringBuilder current = null;
+    for (String line : markdown.lines().toList()) {
+      if (current == null && line.strip().equals("```java")) {
+        current = new StringBuilder();
+      } else if (current != null && line.strip().equals("```")) {
+        fences.add(current.toString());
+        current = null;
+      } else if (current != null) {
+        current.append(line).append('\n');
+      }
+    }
+    return fences;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.gamehistory.examples.cli;
+
+import static dev.gamehistory.examples.cli.HglRunner.hgl;
+import static dev.gamehistory.examples.cli.HglRunner.hglWithBackends;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gamehistory.loader.testkit.Fault;
+import dev.gamehistory.loader.testkit.FaultPlan;
+import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.testkit.QuerySelector;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code hgl bench}: the table, its JSON, failures and progress. No assertion on wall times. */
+class BenchCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void bench_textHasARowPerPlayersCountAndStrategy() {
+    HglRunner.Result result = hgl("bench", "--players", "10,20", "--strategies", "batch,chunked:5,per-player,adaptive",
+        "--runs", "2");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.err()).isEmpty();
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("hgl bench: in-memory: generated league (seed 42, 1 season), ")
+        .endsWith("; game date " + LoadCommandTest.LAST_DATE + "; 2 measured loads per row after 1 warm-up");
+    assertThat(lines.get(2)).matches(
+        "  players  strategy +median ms +min ms +max ms +queries +failed +x fastest");
+    List<String> rows = lines.subList(3, 11);
+    String number = " +\\d+\\.\\d";
+    assertThat(rows.get(0)).matches("  +10  batch +" + number.repeat(3).substring(2) + " +1 +0 +\\d+\\.\\d\\d");
+    assertThat(rows.get(1)).matches("  +10  chunked\\(size=5, parallelism=4\\)" + number.repeat(3) + " +2 +0 +\\d+\\.\\d\\d");
+    assertThat(rows.get(2)).matches("  +10  per-player\\(parallelism=4\\)" + number.repeat(3) + " +10 +0 +\\d+\\.\\d\\d");
+    assertThat(rows.get(3)).matches("  +10  adaptive\\(initial-chunk=all, parallelism=4\\)" + number.repeat(3)
+        + " +1 +0 +\\d+\\.\\d\\d");
+    assertThat(rows.get(5)).matches("  +20  chunked\\(size=5, parallelism=4\\)" + number.repeat(3) + " +4 +0 +\\d+\\.\\d\\d");
+    assertThat(rows.get(6)).matches("  +20  per-player\\(parallelism=4\\)" + number.repeat(3) + " +20 +0 +\\d+\\.\\d\\d");
+    assertThat(rows.subList(0, 4)).anyMatch(row -> row.endsWith(" 1.00"));
+    assertThat(rows.subList(4, 8)).anyMatch(row -> row.endsWith(" 1.00"));
+  }
+
+  @Test
+  void bench_jsonParses() throws IOException {
+    HglRunner.Result result = hgl("bench", "--players", "12", "--strategies", "batch,per-player,adaptive:4",
+        "--runs", "3", "--format", "json", "--set", "parallelism=2");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    JsonNode root = JSON.readTree(result.out());
+    assertThat(root.path("runs").asInt()).isEqualTo(3);
+    assertThat(root.path("warmups").asInt()).isEqualTo(1);
+    assertThat(root.path("gameDate").asText()).isEqualTo(LoadCommandTest.LAST_DATE.toString());
+    List<String> strategies = new ArrayList<>();
+    double fastest = Double.MAX_VALUE;
+    for (JsonNode row : root.path("results")) {
+      strategies.add(row.path("describe").asText());
+      assertThat(row.path("players").asInt()).isEqualTo(12);
+      assertThat(row.path("runsMs")).hasSize(3);
+      assertThat(row.path("minMs").asDouble()).isLessThanOrEqualTo(row.path("medianMs").asDouble());
+      assertThat(row.path("medianMs").asDouble()).isLessThanOrEqualTo(row.path("maxMs").asDouble());
+      assertThat(row.path("failedPlayers").asLong()).isZero();
+      assertThat(row.path("ratioToFastest").asDouble()).isGreaterThanOrEqualTo(1.0);
+      fastest = Math.min(fastest, row.path("ratioToFastest").asDouble());
+    }
+    assertThat(strategies).containsExactly("batch", "per-player(parallelism=2)", "adaptive(initial-chunk=4, parallelism=2)");
+    assertThat(fastest).isEqualTo(1.0);
+    assertThat(root.path("results").get(0).path("medianQueries").asDouble()).isEqualTo(1.0);
+    assertThat(root.path("results").get(1).path("medianQueries").asDouble()).isEqualTo(12.0);
+    assertThat(root.path("results").get(2).path("medianQueries").asDouble()).isEqualTo(3.0);
+  }
+
+  @Test
+  void bench_failedPlayersExitWith3() throws IOException {
+    String broken = LoadCommandTest.PLAYERS.get(0);
+    HglRunner.Result result = hglWithBackends(
+        settings -> InMemoryGamesQuery.builder().league(LoadCommandTest.LEAGUE)
+            .faults(FaultPlan.builder().on(QuerySelector.containingPlayer(broken), Fault.permanentError()).build())
+            .build(),
+        "bench", "--players", "4", "--strategies", "per-player", "--runs", "2", "--format", "json");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_INCOMPLETE);
+    JsonNode row = JSON.readTree(result.out()).path("results").get(0);
+    assertThat(row.path("failedPlayers").asLong()).isEqualTo(2);
+    assertThat(row.path("loadsWithFailures").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void bench_progressOnlyOnATerminal() {
+    HglRunner.Result terminal = HglRunner.run(new CliContext(Map.of(), true),
+        "bench", "--players", "3", "--strategies", "batch", "--runs", "2");
+
+    assertThat(terminal.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(terminal.err()).contains("\rhgl bench: 3 players, batch, warm-up", "\rhgl bench: 3 players, batch, run 2/2")
+        .endsWith("\r");
+  }
+}
