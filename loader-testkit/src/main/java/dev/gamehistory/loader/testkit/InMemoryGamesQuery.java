@@ -117,10 +117,10 @@ public final class InMemoryGamesQuery implements GamesQuery {
       }
       Fault fault = decision.outcome().orElse(null);
       if (fault instanceof Fault.Hang) {
-        while (!await(context, HANG_STEP)) {
-          // A hang outlasts any step of time: only a cancel ends it.
-        }
         outcome = RecordedQuery.Outcome.HUNG_CANCELLED;
+        while (!await(context, HANG_STEP)) {
+          // A hang outlasts any step of time: only a cancel (or an interrupt) ends it.
+        }
         throw LoadCancelledException.of("query cancelled");
       }
       if (fault instanceof Fault.TransientError error) {
@@ -262,11 +262,15 @@ public final class InMemoryGamesQuery implements GamesQuery {
     }
   }
 
+  /** Waits on the context's clock; true when cancelled. An interrupt counts as a cancel, the flag is kept. */
   private static boolean await(QueryContext context, Duration max) {
     try {
       return context.awaitCancellation(max);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      if (context.isCancelled()) {
+        return true;
+      }
       throw LoadCancelledException.of("query interrupted");
     }
   }
