@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -182,14 +183,17 @@ final class BenchCommand implements Callable<Integer> {
     String header = "  %7s  %-" + width + "s  %10s  %9s  %9s  %8s  %7s  %9s%n";
     out.printf(Locale.ROOT, header, "players", "strategy", "median ms", "min ms", "max ms", "queries", "failed",
         "x fastest");
-    String row = "  %7d  %-" + width + "s  %10.1f  %9.1f  %9.1f  %8s  %7d  %9.2f%n";
+    String row = "  %7d  %-" + width + "s  %10.1f  %9.1f  %9.1f  %8s  %7d  %9s%n";
     for (Measurement m : measurements) {
+      OptionalDouble ratio = ratio(m, measurements);
       out.printf(Locale.ROOT, row, m.players(), m.candidate().strategy().describe(), m.median(), m.min(), m.max(),
-          queries(m.medianQueries()), m.failedPlayers(), ratio(m, measurements));
+          queries(m.medianQueries()), m.failedPlayers(),
+          ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-");
     }
     out.println();
-    out.println("  wall time per load; queries: the median per load; failed: failed players over all measured loads;"
-        + " x fastest: median / the fastest median for the same players count");
+    out.println("  wall time per load; queries: the median per load; failed: failed players over all measured loads;");
+    out.println("  x fastest: median / the fastest median for the same players count among strategies with no failed"
+        + " player");
   }
 
   private static ObjectNode json(String backend, LocalDate date, int runCount, List<Measurement> measurements) {
@@ -212,15 +216,29 @@ final class BenchCommand implements Callable<Integer> {
       node.put("medianQueries", m.medianQueries());
       node.put("failedPlayers", m.failedPlayers());
       node.put("loadsWithFailures", m.loadsWithFailures());
-      node.put("ratioToFastest", ratio(m, measurements));
+      OptionalDouble ratio = ratio(m, measurements);
+      if (ratio.isPresent()) {
+        node.put("ratioToFastest", ratio.getAsDouble());
+      } else {
+        node.putNull("ratioToFastest");
+      }
     }
     return root;
   }
 
-  private static double ratio(Measurement m, List<Measurement> all) {
-    double fastest = all.stream().filter(o -> o.players() == m.players()).mapToDouble(Measurement::median)
-        .min().orElse(m.median());
-    return fastest <= 0 ? 1.0 : m.median() / fastest;
+  /**
+   * The median over the fastest median among the combinations of the same players count in which
+   * no player failed (a load that fails fast is not fast); empty when every one of them failed.
+   */
+  private static OptionalDouble ratio(Measurement m, List<Measurement> all) {
+    OptionalDouble fastest = all.stream()
+        .filter(o -> o.players() == m.players() && o.failedPlayers() == 0)
+        .mapToDouble(Measurement::median)
+        .min();
+    if (fastest.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(fastest.getAsDouble() <= 0 ? 1.0 : m.median() / fastest.getAsDouble());
   }
 
   private static String queries(double median) {

@@ -101,7 +101,10 @@ final class SeedCommand implements Callable<Integer> {
     try {
       inserted = seeder.seed(rows);
     } catch (IllegalStateException e) {
-      throw new UsageException("bigquery.table: " + e.getMessage() + " (--replace does that)", e);
+      String message = String.valueOf(e.getMessage());
+      int semicolon = message.indexOf(';');
+      throw new UsageException("bigquery.table: " + (semicolon < 0 ? message : message.substring(0, semicolon))
+          + "; add --replace to drop and recreate it", e);
     } finally {
       progress.done();
     }

@@ -31,6 +31,8 @@ class BenchCommandTest {
     List<String> lines = result.out().lines().toList();
     assertThat(lines.get(0)).startsWith("hgl bench: in-memory: generated league (seed 42, 1 season), ")
         .endsWith("; game date " + LoadCommandTest.LAST_DATE + "; 2 measured loads per row after 1 warm-up");
+    assertThat(lines).contains("  x fastest: median / the fastest median for the same players count among strategies"
+        + " with no failed player");
     assertThat(lines.get(2)).matches(
         "  players  strategy +median ms +min ms +max ms +queries +failed +x fastest");
     List<String> rows = lines.subList(3, 11);
@@ -88,6 +90,7 @@ class BenchCommandTest {
     JsonNode row = JSON.readTree(result.out()).path("results").get(0);
     assertThat(row.path("failedPlayers").asLong()).isEqualTo(2);
     assertThat(row.path("loadsWithFailures").asInt()).isEqualTo(2);
+    assertThat(row.path("ratioToFastest").isNull()).as("a strategy that failed players is never the fastest").isTrue();
   }
 
   @Test
