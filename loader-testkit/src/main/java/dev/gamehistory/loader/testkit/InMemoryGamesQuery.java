@@ -109,15 +109,15 @@ public final class InMemoryGamesQuery implements GamesQuery {
       lock.notifyAll();
     }
     context.onCancel(() -> markCancelled(call));
-    RecordedQuery.Outcome outcome = RecordedQuery.Outcome.CANCELLED;
+    @Nullable Fault fault = decision.outcome().orElse(null);
+    RecordedQuery.Outcome outcome =
+        fault instanceof Fault.Hang ? RecordedQuery.Outcome.HUNG_CANCELLED : RecordedQuery.Outcome.CANCELLED;
     long returned = 0;
     try {
       if (context.isCancelled() || (!decision.latency().isZero() && await(context, decision.latency()))) {
         throw LoadCancelledException.of("query cancelled");
       }
-      Fault fault = decision.outcome().orElse(null);
       if (fault instanceof Fault.Hang) {
-        outcome = RecordedQuery.Outcome.HUNG_CANCELLED;
         while (!await(context, HANG_STEP)) {
           // A hang outlasts any step of time: only a cancel (or an interrupt) ends it.
         }
@@ -138,7 +138,7 @@ public final class InMemoryGamesQuery implements GamesQuery {
       returned = result.rows();
       return result;
     } finally {
-      finish(call, outcome, returned);
+      finish(call, outcome, returned, context.isCancelled());
     }
   }
 
@@ -286,10 +286,11 @@ public final class InMemoryGamesQuery implements GamesQuery {
     }
   }
 
-  private void finish(Call call, RecordedQuery.Outcome outcome, long returned) {
+  private void finish(Call call, RecordedQuery.Outcome outcome, long returned, boolean cancelled) {
     Instant end = now();
     synchronized (lock) {
       call.outcome = outcome;
+      call.cancelled |= cancelled;
       call.endedAt = end;
       call.rows = returned;
       inFlight--;

@@ -67,9 +67,9 @@ public record RecordedQuery(
     SUCCEEDED,
     /** Threw an injected error. */
     FAILED,
-    /** Cancelled before it answered (while delayed or before it started). */
+    /** Cancelled before it answered (while delayed or before it started), without a hang. */
     CANCELLED,
-    /** Hung until the engine cancelled it. */
+    /** Its fault plan made it hang; it ended when cancelled (even by a cancel that came before it began to wait). */
     HUNG_CANCELLED
   }
 }
