@@ -31,9 +31,10 @@ import picocli.CommandLine.Spec;
  * ratio to the fastest strategy's for the same players count.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
+    header = "Compares strategies: wall time, queries and failures per players count.",
     description = {
-        "Compares strategies: for each players count and strategy, one warm-up load, then --runs measured loads.",
-        "Prints median / min / max wall time, queries, failed players and the ratio to the fastest strategy.",
+        "For each players count and strategy: one warm-up load, then --runs measured loads; prints median, min and",
+        "max wall time, queries, failed players and the ratio to the fastest strategy without failures.",
         "Exit codes: 0 no player failed, 3 some load had failed players, 2 bad usage or settings, 1 other errors."})
 final class BenchCommand implements Callable<Integer> {
 

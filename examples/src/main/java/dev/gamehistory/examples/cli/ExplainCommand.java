@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
  * BigQuery also the statement and a dry-run estimate of what the strategy's first queries read.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
+    header = "Shows the effective settings and their origins; for BigQuery the SQL and a dry run.",
     description = {
-        "Prints the effective settings and where each value came from (default, file, environment, --set),",
-        "the backend, and for BigQuery the SQL and a dry-run estimate of the strategy's first queries."})
+        "Prints each setting with where its value came from (default, --config file, environment, --set), the",
+        "backend, and for BigQuery the SQL and a dry-run estimate of the bytes the strategy's first queries read."})
 final class ExplainCommand implements Callable<Integer> {
 
   /** Placeholder players of the dry run when no players file is given. */

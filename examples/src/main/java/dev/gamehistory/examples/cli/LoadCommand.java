@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hgl load}: loads players' histories for a game date and prints a summary or JSON. */
 @Command(name = "load", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
+    header = "Loads players' recent games for a game date; prints a summary or JSON.",
     description = {
-        "Loads players' most recent games before a game date and prints a summary (or JSON).",
         "Default: the first 360 players of the in-memory backend's generated league, on its last date with games.",
         "Exit codes: 0 all players loaded, 3 some failed, 2 bad usage or settings, 1 any other error."})
 final class LoadCommand implements Callable<Integer> {

@@ -29,11 +29,13 @@ final class RequestOptions {
   private static final Pattern INTEGER = Pattern.compile("[0-9]{1,9}");
 
   @Option(names = "--date", paramLabel = "YYYY-MM-DD",
-      description = "The game date; histories end the day before. Default (in-memory): the data's last date with games.")
+      description = "The game date; histories end the day before. Default: the in-memory data's last date with games"
+          + " (explain on BigQuery: today).")
   @Nullable String date;
 
   @Option(names = "--players-file", paramLabel = "FILE",
-      description = "Player lookups, one a line; blank lines and # comments are ignored. Required with backend=bigquery.")
+      description = "Player lookups, one a line; blank lines and # comments are ignored. load and bench need it with"
+          + " backend=bigquery.")
   @Nullable Path playersFile;
 
   /** The game date given, or {@code fallback} (for a missing date) when it is present. */

@@ -30,10 +30,11 @@ import picocli.CommandLine.Spec;
  * in-memory backend builds its rows itself.
  */
 @Command(name = "seed", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
+    header = "Creates and fills the BigQuery games table (backend=bigquery).",
     description = {
-        "Creates the BigQuery dataset and the games table (partitioned by day on game_date, clustered like",
-        "production) and inserts a generated league or a CSV file in batches. Needs backend=bigquery.",
-        "Refuses a table that already holds rows unless --replace is given."})
+        "Creates the dataset and the table (partitioned by day on game_date, clustered like production) and",
+        "inserts a generated league or a CSV file in batches. Refuses a table that already holds rows unless",
+        "--replace is given. Exit codes: 0 seeded, 2 bad usage or settings (also: the table has rows), 1 other errors."})
 final class SeedCommand implements Callable<Integer> {
 
   private final CliContext context;

@@ -90,15 +90,15 @@ class LoadCommandTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "batch      | batch                                  | 1",
-      "chunked    | chunked(size=50, parallelism=4)        | 3",
-      "per-player | per-player(parallelism=4)              | 120",
-      "adaptive   | adaptive(initial-chunk=50, parallelism=4) | 3"})
-  void load_jsonForEveryStrategy(String strategy, String described, int queries) throws IOException {
-    List<String> args = new ArrayList<>(List.of("load", "--format", "json", "--players", "120",
-        "--set", "strategy=" + strategy));
-    if (!strategy.equals("batch") && !strategy.equals("per-player")) {
-      args.addAll(List.of("--set", "chunk-size=50"));
+      "strategy=batch                                | batch                                     | 1",
+      "strategy=chunked;chunk-size=50                | chunked(size=50, parallelism=4)           | 3",
+      "strategy=per-player                           | per-player(parallelism=4)                 | 120",
+      "strategy=adaptive;chunk-size=50               | adaptive(initial-chunk=50, parallelism=4) | 3",
+      "strategy=batch;fallback=per-player            | batch -> per-player(parallelism=4)        | 1"})
+  void load_jsonForEveryStrategy(String settings, String described, int queries) throws IOException {
+    List<String> args = new ArrayList<>(List.of("load", "--format", "json", "--players", "120"));
+    for (String setting : settings.split(";")) {
+      args.addAll(List.of("--set", setting));
     }
     HglRunner.Result result = hgl(args.toArray(new String[0]));
 
