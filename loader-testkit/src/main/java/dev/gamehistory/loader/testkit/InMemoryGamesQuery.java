@@ -44,6 +44,11 @@ import org.jspecify.annotations.Nullable;
  * {@link BackendException}s with BigQuery's reasons and retryability. An interrupt while waiting
  * also ends the call with {@link LoadCancelledException} and keeps the thread's interrupt flag.
  *
+ * <p><b>Record.</b> {@link #history()} lists every call with its number, the engine's query id and
+ * attempt, the faults applied, its start and end on the clock given to the builder, its outcome and
+ * whether the engine cancelled it; {@link #awaitQueries} and {@link #awaitIdle} wait for calls to
+ * start or end; {@link #inFlight()} and {@link #maxInFlight()} count concurrent calls.
+ *
  * <p><b>Not supported.</b> No statistics (no bytes, no job ids): results carry none. After
  * {@link #close()} every call fails with a permanent {@code backendClosed} error.
  *

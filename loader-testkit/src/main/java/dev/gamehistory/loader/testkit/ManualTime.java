@@ -121,7 +121,13 @@ public final class ManualTime implements TimeSource {
    * @throws InterruptedException when the waiting thread is interrupted
    */
   public boolean awaitPendingTasks(int count, Duration timeout) throws InterruptedException {
-    return scheduler.awaitPendingTasks(count, timeout.toNanos());
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException tooLong) {
+      nanos = Long.MAX_VALUE;
+    }
+    return scheduler.awaitPendingTasks(count, nanos);
   }
 
   @Override

@@ -38,7 +38,9 @@ public final class TestQueryContext implements QueryContext {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative but was " + timeout);
     }
-    this.deadlineNanos = time.nanoTime() + timeout.toNanos();
+    long start = time.nanoTime();
+    long nanos = saturatedNanos(timeout);
+    this.deadlineNanos = start + nanos < start ? Long.MAX_VALUE : start + nanos;
     this.deadline = time.instant().plus(timeout);
   }
 
@@ -98,13 +100,7 @@ public final class TestQueryContext implements QueryContext {
       }
       waiters.add(wake);
     }
-    long nanos;
-    try {
-      nanos = max.toNanos();
-    } catch (ArithmeticException tooLong) {
-      nanos = Long.MAX_VALUE;
-    }
-    ScheduledFuture<?> timer = time.scheduler().schedule(wake::countDown, nanos, TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer = time.scheduler().schedule(wake::countDown, saturatedNanos(max), TimeUnit.NANOSECONDS);
     try {
       wake.await();
     } finally {
@@ -114,6 +110,14 @@ public final class TestQueryContext implements QueryContext {
       }
     }
     return cancelled;
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   /** Cancels the query: wakes every waiter and runs the cancel actions on the calling thread. Idempotent. */

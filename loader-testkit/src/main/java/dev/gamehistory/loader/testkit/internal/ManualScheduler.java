@@ -308,8 +308,8 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
   /** A task with a due time; periodic when {@code period} is not zero (negative: fixed delay). */
   private final class Task<V> extends FutureTask<V> implements RunnableScheduledFuture<V> {
-    private long time;
-    private long sequence;
+    private volatile long time;
+    private volatile long sequence;
     private final long period;
 
     Task(Runnable runnable, V result, long time, long period) {
