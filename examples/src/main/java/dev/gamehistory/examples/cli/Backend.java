@@ -4,6 +4,7 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
 import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.testkit.GameRow;
@@ -94,7 +95,7 @@ final class Backend {
       return name() + ": " + source + ", " + String.format(Locale.ROOT, "%,d", rows.get().count()) + " rows, "
           + String.format(Locale.ROOT, "%,d", rows.get().players().size()) + " players";
     }
-    if (query instanceof dev.gamehistory.loader.bigquery.BigQueryGamesQuery bigquery) {
+    if (query instanceof BigQueryGamesQuery bigquery) {
       String host = settings.backendProperties().get("bigquery.host");
       return name() + ": table " + bigquery.table() + (host == null ? "" : " at " + host);
     }
