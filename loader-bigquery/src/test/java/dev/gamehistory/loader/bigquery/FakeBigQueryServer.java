@@ -64,6 +64,18 @@ final class FakeBigQueryServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.port();
   }
 
+  /** A client of this fake: project {@code test}, no credentials, one attempt per request. */
+  com.google.cloud.bigquery.BigQuery client() {
+    return com.google.cloud.bigquery.BigQueryOptions.newBuilder()
+        .setHost(url())
+        .setProjectId(PROJECT)
+        .setLocation("US")
+        .setCredentials(com.google.cloud.NoCredentials.getInstance())
+        .setRetrySettings(dev.gamehistory.loader.bigquery.internal.ClientFactory.retrySettings(Duration.ofSeconds(10)))
+        .build()
+        .getService();
+  }
+
   /** Settings for the bigquery backend on this fake; batch, no retries, the given timeouts. */
   LoaderSettings.Builder settings(Duration queryTimeout, Duration deadline) {
     return LoaderSettings.builder()

@@ -62,6 +62,8 @@ public final class JobRunner {
 
   /** How far {@code jobTimeoutMs} lies beyond the time the engine gives. */
   public static final Duration JOB_TIMEOUT_BACKSTOP = Duration.ofSeconds(5);
+  /** How long a backend whose time ran out waits for the engine to cancel the query before giving up itself. */
+  public static final Duration TIMEOUT_GRACE = Duration.ofSeconds(1);
   /** The first wait between two polls of a running job; each next wait doubles, up to the poll bound. */
   public static final Duration FIRST_POLL_INTERVAL = Duration.ofMillis(25);
 
@@ -250,16 +252,27 @@ public final class JobRunner {
       throw Errors.classify(error, null);
     }
 
-    /** Throws when the engine cancelled the query or its time ran out; cancels the job in the latter case. */
+    /**
+     * Throws when the engine cancelled the query or its time ran out. When the time is out, cancels
+     * the job and gives the engine's own timer (due at the same instant) {@link #TIMEOUT_GRACE} to
+     * cancel the query, so that the engine, not the backend, decides how the attempt ended.
+     */
     private void checkStop() {
+      if (!context.isCancelled() && context.remaining().isZero()) {
+        requestCancel();
+        try {
+          context.awaitCancellation(TIMEOUT_GRACE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (!context.isCancelled()) {
+          LoaderException timeout =
+              QueryTimeoutException.of(Duration.ofNanos(System.nanoTime() - startNanos), query.players().size());
+          throw timeout;
+        }
+      }
       if (context.isCancelled()) {
         throw LoadCancelledException.of("query " + context.queryId() + " (job " + jobId.getJob() + ") was cancelled");
-      }
-      if (context.remaining().isZero()) {
-        requestCancel();
-        LoaderException timeout =
-            QueryTimeoutException.of(Duration.ofNanos(System.nanoTime() - startNanos), query.players().size());
-        throw timeout;
       }
     }
 

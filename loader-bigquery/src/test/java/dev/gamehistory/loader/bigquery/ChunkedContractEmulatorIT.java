@@ -1,0 +1,12 @@
+package dev.gamehistory.loader.bigquery;
+
+import dev.gamehistory.loader.Strategy;
+
+/** The contract suite on the emulator, chunks of 50 players, 4 at once. */
+class ChunkedContractEmulatorIT extends EmulatorContract {
+
+  @Override
+  Strategy strategy() {
+    return Strategy.chunked(50, 4);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.gamehistory.loader.bigquery;
+
+import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.RetryPolicy;
+import dev.gamehistory.loader.Strategy;
+import dev.gamehistory.loader.TimeoutPolicy;
+import dev.gamehistory.loader.spi.TimeSource;
+import dev.gamehistory.loader.testkit.GameRow;
+import dev.gamehistory.loader.testkit.LoaderContractTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The contract suite through the BigQuery backend on the emulator, for one strategy: each test's
+ * rows go into a new partitioned, clustered table, queried by a loader built from settings
+ * ({@code backend=bigquery}, found with the service loader). The deadline test runs the backend
+ * against a fake BigQuery whose jobs never finish, on the suite's manual time.
+ */
+@ExtendWith(BigQueryEmulator.Extension.class)
+abstract class EmulatorContract extends LoaderContractTest {
+
+  private BigQueryEmulator emulator;
+  private final List<FakeBigQueryServer> fakes = new ArrayList<>();
+
+  /** The strategy under test. */
+  abstract Strategy strategy();
+
+  @BeforeEach
+  final void useEmulator(BigQueryEmulator emulator) {
+    this.emulator = emulator;
+  }
+
+  @AfterEach
+  final void stopFakes() {
+    fakes.forEach(FakeBigQueryServer::close);
+    fakes.clear();
+  }
+
+  @Override
+  protected LoaderSettings settings() {
+    // The emulator scans every row of a table for each query (no partition pruning) and runs one
+    // query at a time: ~0.4 s for one player over 16k rows. The limits leave room for the
+    // per-player strategy's 360 queries in the large test.
+    return LoaderSettings.builder()
+        .strategy(strategy())
+        .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(120), Duration.ofSeconds(600)))
+        .retry(RetryPolicy.none())
+        .build();
+  }
+
+  @Override
+  protected HistoricalGamesLoader createLoader(List<GameRow> rows, LoaderSettings settings) {
+    String table = EmulatorTables.newTable("contract", strategy().name().replace('-', '_'));
+    EmulatorTables.seed(emulator, table, rows);
+    return HistoricalGamesLoader.fromSettings(
+        settings.toBuilder().backendProperties(emulator.backendProperties(table)).build());
+  }
+
+  @Override
+  protected HistoricalGamesLoader createHangingLoader(List<GameRow> rows, LoaderSettings settings, TimeSource time) {
+    FakeBigQueryServer fake = new FakeBigQueryServer();
+    fakes.add(fake);
+    fake.insertAnswers("RUNNING");
+    fake.jobAnswers("RUNNING");
+    fake.cancelAnswers();
+    LoaderSettings hanging = settings.toBuilder().backendProperties(Map.of(
+        "backend", "bigquery", "bigquery.host", fake.url(), "bigquery.project", FakeBigQueryServer.PROJECT,
+        "bigquery.table", "nba.games")).build();
+    return HistoricalGamesLoader.builder()
+        .backend(BigQueryGamesQuery.builder().fromSettings(hanging).build())
+        .settings(hanging)
+        .timeSource(time)
+        .build();
+  }
+}
