@@ -20,8 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGame;
@@ -100,7 +98,7 @@ class BigQueryFaultTest {
     List<LoggedRequest> cancels = fake.awaitRequests(postRequestedFor(urlPathMatching(CANCEL)), 1, Duration.ofSeconds(10));
     fake.server.verify(postRequestedFor(urlPathMatching(".*/jobs/.*/cancel")));
     LoggedRequest inserted = fake.requests(postRequestedFor(urlPathEqualTo(JOBS))).get(0);
-    String jobId = json(inserted).getAsJsonObject("jobReference").get("jobId").getAsString();
+    String jobId = field(inserted, "jobId");
     assertThat(jobId).matches("hgl-q\\d+-\\d+-[0-9a-f-]{36}");
     assertThat(cancels).allSatisfy(c -> {
       assertThat(c.getUrl()).startsWith(JOBS + "/" + jobId + "/cancel");
@@ -118,9 +116,8 @@ class BigQueryFaultTest {
 
     assertThat(result.isComplete()).isTrue();
     LoggedRequest inserted = fake.requests(postRequestedFor(urlPathEqualTo(JOBS))).get(0);
-    JsonObject body = json(inserted);
-    assertThat(body.getAsJsonObject("jobReference").get("location").getAsString()).isEqualTo("US");
-    long jobTimeoutMs = body.getAsJsonObject("configuration").get("jobTimeoutMs").getAsLong();
+    assertThat(field(inserted, "location")).isEqualTo("US");
+    long jobTimeoutMs = Long.parseLong(field(inserted, "jobTimeoutMs"));
     assertThat(jobTimeoutMs).isBetween(5_000L, 7_000L);
     fake.server.verify(postRequestedFor(urlPathEqualTo(JOBS))
         .withRequestBody(matchingJsonPath(
@@ -132,7 +129,7 @@ class BigQueryFaultTest {
         .withRequestBody(matchingJsonPath(
             "$.configuration.query.queryParameters[?(@.name == 'players')].parameterValue.arrayValues[1].value",
             equalTo("nikola_jokic"))));
-    String sql = body.getAsJsonObject("configuration").getAsJsonObject("query").get("query").getAsString();
+    String sql = field(inserted, "query");
     assertThat(sql).contains("IN UNNEST(@players)").doesNotContain("lebron").doesNotContain("2024");
   }
 
@@ -413,8 +410,12 @@ class BigQueryFaultTest {
         .extracting(r -> r.getUrl().split("/")[6]).doesNotHaveDuplicates().hasSize(jobs);
   }
 
-  private static JsonObject json(LoggedRequest request) {
-    return JsonParser.parseString(request.getBodyAsString()).getAsJsonObject();
+  /** The string value of the first field of that name in the request's JSON body. */
+  private static String field(LoggedRequest request, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"")
+        .matcher(request.getBodyAsString());
+    assertThat(m.find()).as("field " + name + " in " + request.getBodyAsString()).isTrue();
+    return m.group(1).replace("\\n", "\n").replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003d", "=");
   }
 
   private static BackendException backendFailure(QueryAttempt attempt) {

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DifferentialEmulatorIT {
 
   private static final long SEED = Long.getLong("hgl.differential.seed", 20_240_301L);
-  private static final int REQUESTS = 220;
+  private static final int REQUESTS = 210;
   private static final int LEAGUE_PLAYERS = 30;
   private static final int[] LOOKBACKS = {1, 2, 7, 14, 30, 60, 90, 180, 365, 400, 3650};
   private static final int[] MAX_GAMES = {1, 2, 3, 5, 10, 30, 82, 1000};
