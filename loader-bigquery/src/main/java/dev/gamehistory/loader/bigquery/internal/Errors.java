@@ -59,11 +59,6 @@ public final class Errors {
         : BackendException.permanentError(reason, message, cause);
   }
 
-  /** Whether the reason is one BigQuery gives to a job it stopped because it was cancelled. */
-  public static boolean isStopped(@Nullable String reason) {
-    return "stopped".equals(reason);
-  }
-
   private static String message(BigQueryException e) {
     if (e.getError() != null && e.getError().getMessage() != null && !e.getError().getMessage().isBlank()) {
       return e.getError().getMessage();

@@ -174,9 +174,7 @@ public final class JobRunner {
         checkStop();
         Duration wait = min(interval, context.remaining());
         try {
-          if (context.awaitCancellation(wait)) {
-            checkStop();
-          }
+          context.awaitCancellation(wait);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           requestCancel();
