@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
 
   private static final LocalDate GAME_DATE = LocalDate.of(2024, 3, 1);
-  private static final Duration SHORT = Duration.ofMillis(50);
+  /** A per-query timeout that queries expected to hang run into; queries expected to answer finish well within it. */
+  private static final Duration SHORT = Duration.ofMillis(300);
+  /** A per-query timeout no query is expected to reach. */
+  private static final Duration AMPLE = Duration.ofSeconds(10);
   private static final Duration LONG_DEADLINE = Duration.ofSeconds(30);
 
   private final List<HistoricalGamesLoader> loaders = new ArrayList<>();
@@ -130,7 +133,7 @@ class EngineTest {
   @Test
   void load_batchRunsOneQueryForAllPlayers() {
     ScriptedBackend backend = new ScriptedBackend((q, c) -> gamesFor(q));
-    LoadResult result = loader(backend, settings(Strategy.batch(), SHORT, LONG_DEADLINE, RetryPolicy.none()))
+    LoadResult result = loader(backend, settings(Strategy.batch(), AMPLE, LONG_DEADLINE, RetryPolicy.none()))
         .load(request(players(5)));
 
     assertThat(result.isComplete()).isTrue();
@@ -145,7 +148,7 @@ class EngineTest {
   @Test
   void load_playersWithoutRowsAreLoadedEmpty() {
     ScriptedBackend backend = new ScriptedBackend((q, c) -> QueryResult.of(Map.of()));
-    LoadResult result = loader(backend, settings(Strategy.batch(), SHORT, LONG_DEADLINE, RetryPolicy.none()))
+    LoadResult result = loader(backend, settings(Strategy.batch(), AMPLE, LONG_DEADLINE, RetryPolicy.none()))
         .load(request(players(3)));
 
     assertThat(result.isComplete()).isTrue();
@@ -156,7 +159,7 @@ class EngineTest {
   void load_outcomesFollowRequestOrderAndDuplicatesCollapse() {
     ScriptedBackend backend = new ScriptedBackend((q, c) -> gamesFor(q));
     LoadRequest request = LoadRequest.builder(GAME_DATE).players("c", "a", "c", "b", "a").build();
-    LoadResult result = loader(backend, settings(Strategy.perPlayer(2), SHORT, LONG_DEADLINE, RetryPolicy.none()))
+    LoadResult result = loader(backend, settings(Strategy.perPlayer(2), AMPLE, LONG_DEADLINE, RetryPolicy.none()))
         .load(request);
 
     assertThat(result.outcomes().keySet()).containsExactly("c", "a", "b");
@@ -190,7 +193,7 @@ class EngineTest {
       Thread.yield();
       return gamesFor(q);
     });
-    LoadResult result = loader(backend, settings(Strategy.perPlayer(3), SHORT.multipliedBy(20), LONG_DEADLINE, RetryPolicy.none()))
+    LoadResult result = loader(backend, settings(Strategy.perPlayer(3), AMPLE, LONG_DEADLINE, RetryPolicy.none()))
         .load(request(players(40)));
 
     assertThat(result.isComplete()).isTrue();
@@ -210,13 +213,12 @@ class EngineTest {
       assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
     });
     assertThat(result.failures().get("player001"))
-        .hasMessage("query for 4 player(s) did not finish within its timeout of 50 ms; cancelled");
-    assertThat(backend.calls).as("timeouts are not retried outside adaptive").hasSize(1);
-    assertThat(result.report().attempts()).singleElement().satisfies(a -> {
+        .hasMessage("query for 4 player(s) did not finish within its timeout of 300 ms; cancelled");
+    assertThat(result.report().attempts()).as("timeouts are not retried outside adaptive").singleElement().satisfies(a -> {
       assertThat(a.outcome()).isEqualTo(QueryAttempt.Outcome.TIMED_OUT);
       assertThat(a.cancelled()).isTrue();
     });
-    awaitCancels(backend, 1);
+    awaitEveryStartedCallCancelled(backend, 1);
   }
 
   @Test
@@ -238,16 +240,15 @@ class EngineTest {
   @Test
   void load_deadlineFailsOutstandingPlayersAndCancelsEveryRunningQuery() {
     ScriptedBackend backend = new ScriptedBackend((q, c) -> hang(c));
-    LoadRequest request = LoadRequest.builder(GAME_DATE).players(players(6)).deadline(Duration.ofMillis(100)).build();
+    LoadRequest request = LoadRequest.builder(GAME_DATE).players(players(6)).deadline(Duration.ofMillis(500)).build();
     LoadResult result = loader(backend, settings(Strategy.perPlayer(3), Duration.ofSeconds(20), LONG_DEADLINE, RetryPolicy.defaults()))
         .load(request);
 
     assertThat(result.failures()).hasSize(6).allSatisfy((p, f) -> assertThat(f).isInstanceOf(DeadlineExceededException.class));
-    assertThat(backend.calls).hasSize(3);
-    assertThat(result.report().attempts()).hasSize(3)
+    assertThat(result.report().attempts()).as("parallelism 3: three queries started, none finished").hasSize(3)
         .allSatisfy(a -> assertThat(a.outcome()).isEqualTo(QueryAttempt.Outcome.CANCELLED));
     assertThat(result.report().count(ReportEvent.Kind.DEADLINE)).isEqualTo(1);
-    awaitCancels(backend, 3);
+    awaitEveryStartedCallCancelled(backend, 3);
   }
 
   @Test
@@ -324,13 +325,16 @@ class EngineTest {
     // 8 -> 4+4 -> (2+2) -> (1+1): three splits on the path of player003.
     assertThat(result.report().count(ReportEvent.Kind.SPLIT)).isEqualTo(3);
     assertThat(result.report().count(QueryAttempt.Outcome.TIMED_OUT)).isEqualTo(3);
-    awaitCancels(backend, 3);
+    java.util.function.IntSupplier hangingCalls = () -> (int) backend.calls.stream()
+        .filter(q -> q.players().contains("player003") && q.players().size() > 1).count();
+    awaitCondition(() -> backend.cancelled.size() >= hangingCalls.getAsInt(), "cancels: " + backend.cancelled);
+    assertThat(backend.cancelled).hasSize(hangingCalls.getAsInt());
+    assertThat(hangingCalls.getAsInt()).isLessThanOrEqualTo(3);
   }
 
   @Test
   void load_adaptiveRetriesASinglePlayerThatTimedOut() {
-    AtomicInteger calls = new AtomicInteger();
-    ScriptedBackend backend = new ScriptedBackend((q, c) -> calls.incrementAndGet() == 1 ? hang(c) : gamesFor(q));
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> c.attempt() == 1 ? hang(c) : gamesFor(q));
     RetryPolicy retry = new RetryPolicy(2, Duration.ZERO, Duration.ZERO, 0.0);
     LoadResult result = loader(backend, settings(Strategy.adaptive(), SHORT, LONG_DEADLINE, retry))
         .load(request(players(1)));
@@ -480,6 +484,17 @@ class EngineTest {
         .map(Thread::getName)
         .filter(name -> name.startsWith("hgl-"))
         .collect(Collectors.toList());
+  }
+
+  /**
+   * Waits until every call that reached the backend was cancelled; on a busy machine a query may
+   * be cancelled before its call starts, so at most {@code launched} calls are seen.
+   */
+  private static void awaitEveryStartedCallCancelled(ScriptedBackend backend, int launched) {
+    awaitCondition(() -> backend.cancelled.size() >= backend.calls.size(),
+        "calls: " + backend.calls + ", cancels: " + backend.cancelled);
+    assertThat(backend.calls.size()).isLessThanOrEqualTo(launched);
+    assertThat(backend.cancelled).hasSameSizeAs(backend.calls);
   }
 
   private static void awaitCancels(ScriptedBackend backend, int count) {
