@@ -24,14 +24,31 @@ public final class WindowIndex {
 
   /**
    * The deterministic order of a player's games: {@code game_date DESC, opponent_team_abbr ASC,
-   * points DESC NULLS LAST, minutes_played DESC NULLS LAST}.
+   * points DESC NULLS LAST, minutes_played DESC NULLS LAST}. Strings compare by Unicode code point,
+   * as BigQuery compares them (not by UTF-16 unit, as {@link String#compareTo} does).
    */
   public static final Comparator<GameRow> ORDER = Comparator.comparing(GameRow::gameDate, Comparator.reverseOrder())
-      .thenComparing(GameRow::opponentTeamAbbr)
+      .thenComparing(GameRow::opponentTeamAbbr, WindowIndex::compareCodePoints)
       .thenComparing(GameRow::points, Comparator.nullsLast(Comparator.<Integer>reverseOrder()))
       .thenComparing(GameRow::minutesPlayed, Comparator.nullsLast(Comparator.<BigDecimal>reverseOrder()));
 
   private final Map<String, GameRow[]> byPlayer;
+
+  /** Compares two strings by Unicode code point; a prefix sorts first. */
+  public static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
 
   private WindowIndex(Map<String, GameRow[]> byPlayer) {
     this.byPlayer = byPlayer;
