@@ -333,6 +333,27 @@ class EngineTest {
   }
 
   @Test
+  void load_adaptiveSplitsAfterATransientErrorOnlyAfterABackoff() {
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> {
+      if (q.players().size() > 1) {
+        throw BackendException.transientError("rateLimitExceeded", "slow down", null);
+      }
+      return gamesFor(q);
+    });
+    RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(20), 0.0);
+    LoadResult result = loader(backend, settings(Strategy.adaptive(0, 2), AMPLE, LONG_DEADLINE, retry))
+        .load(request(players(4)));
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(result.report().events()).filteredOn(e -> e.kind() == ReportEvent.Kind.SPLIT)
+        .extracting(ReportEvent::detail)
+        .containsExactly(
+            "query of 4 player(s) ended BACKEND; split into 2 + 2 after 20 ms",
+            "query of 2 player(s) ended BACKEND; split into 1 + 1 after 20 ms",
+            "query of 2 player(s) ended BACKEND; split into 1 + 1 after 20 ms");
+  }
+
+  @Test
   void load_adaptiveRetriesASinglePlayerThatTimedOut() {
     ScriptedBackend backend = new ScriptedBackend((q, c) -> c.attempt() == 1 ? hang(c) : gamesFor(q));
     RetryPolicy retry = new RetryPolicy(2, Duration.ZERO, Duration.ZERO, 0.0);

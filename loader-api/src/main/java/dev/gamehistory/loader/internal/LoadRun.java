@@ -112,8 +112,17 @@ final class LoadRun {
   /** Arms the deadline and starts the first stage. */
   void start() {
     synchronized (this) {
-      deadlineTimer = time.scheduler().schedule(this::onDeadline, deadlineNanos - startNanos, TimeUnit.NANOSECONDS);
-      startStage(0, request.players());
+      if (done) {
+        return;
+      }
+      try {
+        deadlineTimer = time.scheduler().schedule(this::onDeadline, deadlineNanos - startNanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException closed) {
+        stopLocked(LoadCancelledException.of("loader closed"), ReportEvent.Kind.CANCELLED, "load cancelled: loader closed");
+      }
+      if (!done) {
+        startStage(0, request.players());
+      }
     }
     deliver();
   }
@@ -215,6 +224,18 @@ final class LoadRun {
     AttemptContext context = new AttemptContext(engine.nextQueryId(), task.attempt(), time, timeout, engine.workers());
     Attempt attempt = new Attempt(id, task, context, timeout, deadlineBound, now);
     running.add(attempt);
+    // The wait is bounded before the call starts, so that every call has its timeout armed.
+    TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom()
+        .timeoutDuration(timeout)
+        .cancelRunningFuture(false)
+        .build());
+    try {
+      limiter.executeCompletionStage(time.scheduler(), () -> attempt.call)
+          .whenComplete((queryResult, error) -> onAttemptDone(attempt, queryResult, error));
+    } catch (RejectedExecutionException closed) {
+      stopLocked(LoadCancelledException.of("loader closed"), ReportEvent.Kind.CANCELLED, "load cancelled: loader closed");
+      return;
+    }
     callsInFlight++;
     try {
       engine.workers().execute(() -> call(attempt));
@@ -222,12 +243,6 @@ final class LoadRun {
       callsInFlight--;
       attempt.call.completeExceptionally(LoadCancelledException.of("loader closed"));
     }
-    TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom()
-        .timeoutDuration(timeout)
-        .cancelRunningFuture(false)
-        .build());
-    limiter.executeCompletionStage(time.scheduler(), () -> attempt.call)
-        .whenComplete((queryResult, error) -> onAttemptDone(attempt, queryResult, error));
   }
 
   /** Runs on a worker thread: the backend call itself. Frees the slot only when the call returns. */
@@ -339,11 +354,20 @@ final class LoadRun {
       int half = (size + 1) / 2;
       Task first = new Task(task.players().subList(0, half), 1);
       Task second = new Task(task.players().subList(half, size), 1);
-      queue.addFirst(second);
-      queue.addFirst(first);
+      // A timed-out query's halves start at once; after a transient error (a rate limit, a server
+      // error) they wait the first retry backoff, so that splitting does not hammer a busy backend.
+      Duration backoff = failure instanceof BackendException ? retry.backoff(1, random.nextDouble()) : Duration.ZERO;
       event(ReportEvent.Kind.SPLIT, size, "query of " + size + " player(s) ended " + failure.kind()
-          + "; split into " + first.players().size() + " + " + second.players().size());
+          + "; split into " + first.players().size() + " + " + second.players().size()
+          + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"));
       LOG.debug("load: split a query of {} players after {}", size, failure.kind());
+      if (backoff.isZero()) {
+        queue.addFirst(second);
+        queue.addFirst(first);
+      } else {
+        scheduleRetry(second, backoff);
+        scheduleRetry(first, backoff);
+      }
       return;
     }
     boolean retryable = failure instanceof BackendException
