@@ -162,6 +162,11 @@ public final class JobRunner {
         failIfErrored(job.getStatus());
         return read(job);
       } catch (BigQueryException e) {
+        // The job may exist even when the insert call failed on the client side, and a failed poll
+        // leaves it running: cancel it by its id (idempotent; "not found" is harmless) so that the
+        // engine's retry does not run next to an orphan that bills too.
+        created = true;
+        requestCancel();
         checkStop();
         throw Errors.classify(e);
       }

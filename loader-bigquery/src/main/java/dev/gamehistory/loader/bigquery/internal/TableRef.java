@@ -56,8 +56,12 @@ public record TableRef(@Nullable String project, String dataset, String table) {
   }
 
   /** This reference with the given project when it names none. */
-  public TableRef withDefaultProject(String defaultProject) {
-    return project != null ? this : new TableRef(defaultProject, dataset, table);
+  public TableRef withDefaultProject(@Nullable String defaultProject) {
+    if (project != null || defaultProject == null) {
+      return this;
+    }
+    // The default may come from the environment or a caller's client: validated like any setting.
+    return new TableRef(Identifiers.project("bigquery.project", defaultProject), dataset, table);
   }
 
   /** The table's path for SQL, each part backquoted: {@code `p`.`d`.`t`}. */
