@@ -190,6 +190,26 @@ class BigQueryFaultTest {
   }
 
   @Test
+  void load_pollFails_cancelsTheJobSoNoOrphanRuns() {
+    fake.insertAnswers("RUNNING");
+    fake.server.stubFor(get(urlPathMatching(JOB)).willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).retry(RetryPolicy.none()).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.failures()).containsOnlyKeys(PLAYERS);
+    assertThat(result.failures().values()).allSatisfy(f -> {
+      assertThat(f.kind()).isEqualTo(FailureKind.BACKEND);
+      assertThat(f.isRetryable()).isTrue();
+    });
+    LoggedRequest inserted = fake.requests(postRequestedFor(urlPathEqualTo(JOBS))).get(0);
+    String jobId = field(inserted, "jobId");
+    List<LoggedRequest> cancels = fake.awaitRequests(postRequestedFor(urlPathMatching(CANCEL)), 1, Duration.ofSeconds(10));
+    assertThat(cancels).isNotEmpty().allSatisfy(c -> assertThat(c.getUrl()).startsWith(JOBS + "/" + jobId + "/cancel"));
+  }
+
+  @Test
   void load_rateLimitExceeded_retriedAfterBackoff() {
     String message = "Exceeded rate limits: too many concurrent queries for this project_and_region.";
     fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs(STARTED)
