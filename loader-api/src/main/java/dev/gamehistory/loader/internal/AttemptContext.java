@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link QueryContext} of one attempt. Cancelling it wakes every waiter at once and runs the
- * backend's cancel actions on the engine's worker executor, never on the timer thread.
+ * backend's cancel actions on the given executor (the engine's worker executor, never the timer
+ * thread). Public only so that the testkit's {@code TestQueryContext} can reuse it.
  */
-final class AttemptContext implements QueryContext {
+public final class AttemptContext implements QueryContext {
 
   private static final Logger LOG = LoggerFactory.getLogger(AttemptContext.class);
 
@@ -36,7 +37,8 @@ final class AttemptContext implements QueryContext {
   private volatile boolean cancelled;
   private @Nullable Thread runner;
 
-  AttemptContext(String queryId, int attempt, TimeSource time, Duration timeout, Executor actionExecutor) {
+  /** A context whose deadline is {@code timeout} from now on {@code time}; cancel actions run on {@code actionExecutor}. */
+  public AttemptContext(String queryId, int attempt, TimeSource time, Duration timeout, Executor actionExecutor) {
     this.queryId = queryId;
     this.attempt = attempt;
     this.time = time;
@@ -111,7 +113,7 @@ final class AttemptContext implements QueryContext {
   }
 
   /** Cancels once: wakes waiters, interrupts the running call, runs the cancel actions. */
-  void cancel() {
+  public void cancel() {
     List<Runnable> actions;
     synchronized (lock) {
       if (cancelled) {
