@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  * What a backend knows about one query it ran; every field is absent where the backend cannot tell
  * (an in-memory backend knows no bytes; a stateless BigQuery query has no job id).
  *
- * @param jobId the backend's job id
+ * @param jobId the backend's job id; absent when the backend ran the query without a job
+ * @param queryId the backend's id of a query that ran without a job (BigQuery's short-query mode)
+ * @param jobCreationReason why the backend created a job where it could have run without one
+ * @param requests HTTP requests (round trips) the query made, cancels included
  * @param bytesProcessed bytes the query read
  * @param bytesBilled bytes the query was billed for
  * @param cacheHit whether the result came from a cache
@@ -21,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record BackendStatistics(
     Optional<String> jobId,
+    Optional<String> queryId,
+    Optional<String> jobCreationReason,
+    OptionalLong requests,
     OptionalLong bytesProcessed,
     OptionalLong bytesBilled,
     Optional<Boolean> cacheHit,
@@ -32,6 +38,9 @@ public record BackendStatistics(
   /** Validates that no field is null. */
   public BackendStatistics {
     Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(queryId, "queryId");
+    Objects.requireNonNull(jobCreationReason, "jobCreationReason");
+    Objects.requireNonNull(requests, "requests");
     Objects.requireNonNull(bytesProcessed, "bytesProcessed");
     Objects.requireNonNull(bytesBilled, "bytesBilled");
     Objects.requireNonNull(cacheHit, "cacheHit");
@@ -54,6 +63,9 @@ public record BackendStatistics(
   /** Builds {@link BackendStatistics}; a field never set stays absent. */
   public static final class Builder {
     private @Nullable String jobId;
+    private @Nullable String queryId;
+    private @Nullable String jobCreationReason;
+    private @Nullable Long requests;
     private @Nullable Long bytesProcessed;
     private @Nullable Long bytesBilled;
     private @Nullable Boolean cacheHit;
@@ -67,6 +79,24 @@ public record BackendStatistics(
     /** The backend's job id; {@code null} for none. */
     public Builder jobId(@Nullable String jobId) {
       this.jobId = jobId;
+      return this;
+    }
+
+    /** The id of a query run without a job; {@code null} for none. */
+    public Builder queryId(@Nullable String queryId) {
+      this.queryId = queryId;
+      return this;
+    }
+
+    /** Why a job was created; {@code null} for unknown or none. */
+    public Builder jobCreationReason(@Nullable String reason) {
+      this.jobCreationReason = reason;
+      return this;
+    }
+
+    /** HTTP requests the query made; {@code null} for unknown. */
+    public Builder requests(@Nullable Long requests) {
+      this.requests = requests;
       return this;
     }
 
@@ -116,6 +146,9 @@ public record BackendStatistics(
     public BackendStatistics build() {
       return new BackendStatistics(
           Optional.ofNullable(jobId),
+          Optional.ofNullable(queryId),
+          Optional.ofNullable(jobCreationReason),
+          requests == null ? OptionalLong.empty() : OptionalLong.of(requests),
           bytesProcessed == null ? OptionalLong.empty() : OptionalLong.of(bytesProcessed),
           bytesBilled == null ? OptionalLong.empty() : OptionalLong.of(bytesBilled),
           Optional.ofNullable(cacheHit),

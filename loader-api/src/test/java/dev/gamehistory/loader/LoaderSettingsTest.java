@@ -261,7 +261,8 @@ class LoaderSettingsTest {
         + "parallelism, fallback, query-timeout, query-timeout-per-player, query-timeout-max, deadline, "
         + "retry.max-attempts, retry.initial-backoff, retry.max-backoff, retry.jitter, lookback-days, max-games, "
         + "backend, bigquery.project, bigquery.table, bigquery.location, bigquery.host, "
-        + "bigquery.maximum-bytes-billed, bigquery.labels, bigquery.credentials, bigquery.columns.player_lookup, "
+        + "bigquery.maximum-bytes-billed, bigquery.labels, bigquery.credentials, bigquery.wait-slice, bigquery.job-creation, "
+        + "bigquery.read-attempts, bigquery.columns.player_lookup, "
         + "bigquery.columns.game_date, bigquery.columns.opponent_team_abbr, bigquery.columns.points, "
         + "bigquery.columns.minutes_played, bigquery.columns.team_abbr, bigquery.columns.game_id, in-memory.csv, "
         + "in-memory.seed, in-memory.seasons");

@@ -20,6 +20,7 @@ class SettingsKeysTest {
         "lookback-days", "max-games", "backend",
         "bigquery.project", "bigquery.table", "bigquery.location", "bigquery.host",
         "bigquery.maximum-bytes-billed", "bigquery.labels", "bigquery.credentials",
+        "bigquery.wait-slice", "bigquery.job-creation", "bigquery.read-attempts",
         "bigquery.columns.player_lookup", "bigquery.columns.game_date", "bigquery.columns.opponent_team_abbr",
         "bigquery.columns.points", "bigquery.columns.minutes_played", "bigquery.columns.team_abbr",
         "bigquery.columns.game_id",
@@ -29,6 +30,7 @@ class SettingsKeysTest {
         .isEqualTo("HGL_BIGQUERY_COLUMNS_PLAYER_LOOKUP");
     assertThat(keys.get("in-memory.csv").environmentVariable()).isEqualTo("HGL_IN_MEMORY_CSV");
     assertThat(keys.get("query-timeout").defaultValue()).isEqualTo("20s");
+    assertThat(keys.get("bigquery.wait-slice").environmentVariable()).isEqualTo("HGL_BIGQUERY_WAIT_SLICE");
     assertThat(keys.values()).allSatisfy(key -> {
       assertThat(key.description()).isNotBlank().doesNotContain("\n");
       assertThat(key.defaultValue()).isNotBlank();
@@ -53,7 +55,7 @@ class SettingsKeysTest {
   @Test
   void isBackendKey_backendAndItsPrefixes() {
     assertThat(SettingsSources.knownKeys().keySet().stream().filter(SettingsKeys::isBackendKey))
-        .hasSize(18)
+        .hasSize(21)
         .startsWith("backend", "bigquery.project");
     assertThat(SettingsKeys.isBackendKey("chunk-size")).isFalse();
   }

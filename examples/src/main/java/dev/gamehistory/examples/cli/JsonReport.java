@@ -135,6 +135,9 @@ final class JsonReport {
     }
     Optional<BackendStatistics> statistics = attempt.statistics();
     putString(node, "jobId", statistics.flatMap(BackendStatistics::jobId));
+    putString(node, "queryId", statistics.flatMap(BackendStatistics::queryId));
+    putString(node, "jobCreationReason", statistics.flatMap(BackendStatistics::jobCreationReason));
+    putLong(node, "requests", statistics.map(BackendStatistics::requests).orElse(OptionalLong.empty()));
     putLong(node, "bytesProcessed", statistics.map(BackendStatistics::bytesProcessed).orElse(OptionalLong.empty()));
     putLong(node, "bytesBilled", statistics.map(BackendStatistics::bytesBilled).orElse(OptionalLong.empty()));
     Optional<Boolean> cacheHit = statistics.flatMap(BackendStatistics::cacheHit);

@@ -110,7 +110,8 @@ final class TextReport {
     out.println("     #  stage        players  try  start ms    dur ms  outcome      rows  cancelled  job / bytes");
     for (QueryAttempt attempt : report.attempts()) {
       Optional<BackendStatistics> statistics = attempt.statistics();
-      String job = statistics.flatMap(BackendStatistics::jobId).orElse("-");
+      String job = statistics.flatMap(BackendStatistics::jobId)
+          .or(() -> statistics.flatMap(BackendStatistics::queryId).map(id -> "query " + id)).orElse("-");
       String bytes = statistics.filter(s -> s.bytesProcessed().isPresent())
           .map(s -> " " + bytes(s.bytesProcessed().getAsLong())).orElse("");
       out.printf(Locale.ROOT, "  %4d  %-11s %8d %4d %9d %9d  %-10s %6d  %-9s  %s%s%n", attempt.id(), attempt.stage(),

@@ -350,13 +350,16 @@ final class LoadRun {
   private void onFailure(Task task, LoaderException failure) {
     boolean adaptive = stage instanceof Strategy.Adaptive;
     int size = task.players().size();
-    if (adaptive && failure.isRetryable() && size > 1) {
+    boolean splittable = failure instanceof BackendException backendFailure && backendFailure.isSplittable();
+    if (adaptive && (failure.isRetryable() || splittable) && size > 1) {
       int half = (size + 1) / 2;
       Task first = new Task(task.players().subList(0, half), 1);
       Task second = new Task(task.players().subList(half, size), 1);
       // A timed-out query's halves start at once; after a transient error (a rate limit, a server
-      // error) they wait the first retry backoff, so that splitting does not hammer a busy backend.
-      Duration backoff = failure instanceof BackendException ? retry.backoff(1, random.nextDouble()) : Duration.ZERO;
+      // error) they wait the first retry backoff, so that splitting does not hammer a busy backend;
+      // a query too large for the backend splits at once, as a timed-out one does.
+      Duration backoff = failure instanceof BackendException && !splittable
+          ? retry.backoff(1, random.nextDouble()) : Duration.ZERO;
       event(ReportEvent.Kind.SPLIT, size, "query of " + size + " player(s) ended " + failure.kind()
           + "; split into " + first.players().size() + " + " + second.players().size()
           + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"));

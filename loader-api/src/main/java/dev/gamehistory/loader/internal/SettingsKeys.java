@@ -63,6 +63,12 @@ public final class SettingsKeys {
   public static final String BIGQUERY_LABELS = "bigquery.labels";
   /** A service-account key file. */
   public static final String BIGQUERY_CREDENTIALS = "bigquery.credentials";
+  /** The longest server-side wait of one BigQuery request. */
+  public static final String BIGQUERY_WAIT_SLICE = "bigquery.wait-slice";
+  /** Whether jobs.query must create a job: required or optional. */
+  public static final String BIGQUERY_JOB_CREATION = "bigquery.job-creation";
+  /** Tries of a BigQuery read (a long-poll or a page) after a transient failure. */
+  public static final String BIGQUERY_READ_ATTEMPTS = "bigquery.read-attempts";
   /** The prefix of the column-name keys, followed by the field name. */
   public static final String BIGQUERY_COLUMNS_PREFIX = "bigquery.columns.";
   /** The fields whose column names may be set under {@link #BIGQUERY_COLUMNS_PREFIX}. */
@@ -172,6 +178,10 @@ public final class SettingsKeys {
     add(keys, BIGQUERY_MAXIMUM_BYTES_BILLED, "most bytes one query may bill; a query above it fails", "no limit");
     add(keys, BIGQUERY_LABELS, "labels on every job: k=v,k2=v2", "none");
     add(keys, BIGQUERY_CREDENTIALS, "path to a service-account JSON key", "Application Default Credentials");
+    add(keys, BIGQUERY_WAIT_SLICE, "longest server-side wait of one request (jobs.query, getQueryResults), 1ms..60s",
+        "5s");
+    add(keys, BIGQUERY_JOB_CREATION, "required (always a cancellable job) or optional (short-query mode)", "required");
+    add(keys, BIGQUERY_READ_ATTEMPTS, "tries of a result read after a transient failure, in place, 1..20", "4");
     for (String field : BIGQUERY_COLUMN_FIELDS) {
       add(keys, BIGQUERY_COLUMNS_PREFIX + field, "column holding " + field, field);
     }

@@ -1,9 +1,16 @@
 package dev.gamehistory.loader.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.Job;
+import com.google.cloud.bigquery.JobId;
+import com.google.cloud.bigquery.JobInfo;
+import com.google.cloud.bigquery.JobStatistics;
+import com.google.cloud.bigquery.QueryJobConfiguration;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.TimeoutPolicy;
 import dev.gamehistory.loader.bigquery.internal.BigQuerySettings;
@@ -11,7 +18,10 @@ import dev.gamehistory.loader.bigquery.internal.ClientFactory;
 import dev.gamehistory.loader.bigquery.internal.Column;
 import dev.gamehistory.loader.bigquery.internal.GamesSql;
 import dev.gamehistory.loader.bigquery.internal.Identifiers;
-import dev.gamehistory.loader.bigquery.internal.JobRunner;
+import dev.gamehistory.loader.bigquery.internal.BigQueryRest;
+import dev.gamehistory.loader.bigquery.internal.Errors;
+import dev.gamehistory.loader.bigquery.internal.QueryRunner;
+import dev.gamehistory.loader.internal.DurationParser;
 import dev.gamehistory.loader.bigquery.internal.TableRef;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryContext;
@@ -25,17 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The BigQuery backend: runs the loader's one parameterised statement (see {@link #sql()}) as a
- * BigQuery job per query, polls it within the time the engine gives, cancels it when the engine
- * stops waiting, reads every page of its result and reports its statistics.
+ * The BigQuery backend: runs the loader's one parameterised statement (see {@link #sql()}) with one
+ * {@code jobs.query} request per query in the common case (the bare client's fast path), long-polls
+ * {@code jobs.getQueryResults} when the job runs past the first wait, retries transient reads in
+ * place, stops the request in flight and cancels the job at once when the engine stops waiting, and
+ * reports the query's statistics, job or query id and round trips.
  *
  * <p>Build it from settings ({@code backend=bigquery} and the {@code bigquery.*} keys) or in code:
  * <pre>{@code
@@ -53,21 +60,51 @@ public final class BigQueryGamesQuery implements GamesQuery {
 
   /** The backend's name, also the {@code backend} setting that selects it. */
   public static final String NAME = "bigquery";
-  /** The longest {@link #close()} waits for queued cancel requests to be sent. */
+  /** The longest {@link #close()} waits for running queries to send their cancels and return. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
+  /**
+   * Whether {@code jobs.query} must create a job ({@code bigquery.job-creation}).
+   *
+   * <p>{@link #OPTIONAL} is BigQuery's short-query mode: a query that finishes within the first wait
+   * runs without a job, which saves BigQuery's job bookkeeping (lower latency) but leaves nothing to
+   * cancel until a job id comes back, and its statistics carry a query id instead of a job id, with
+   * fewer figures. BigQuery still creates a job when the query runs long or its result is large, and
+   * says why ({@code jobCreationReason} in the statistics).
+   */
+  public enum JobCreation {
+    /** Always a job: its id comes back with the first answer, so the query can be cancelled. The default. */
+    REQUIRED("JOB_CREATION_REQUIRED"),
+    /** No job unless BigQuery needs one: BigQuery's {@code JOB_CREATION_OPTIONAL}. */
+    OPTIONAL("JOB_CREATION_OPTIONAL");
+
+    private final String apiValue;
+
+    JobCreation(String apiValue) {
+      this.apiValue = apiValue;
+    }
+
+    /** The value of {@code jobCreationMode} in the request. */
+    public String apiValue() {
+      return apiValue;
+    }
+  }
+
   private final GamesSql sql;
-  private final JobRunner runner;
-  private final ThreadPoolExecutor cancelExecutor;
+  private final BigQuery client;
+  private final String location;
+  private final Map<String, String> labels;
+  private final OptionalLong maximumBytesBilled;
+  private final QueryRunner runner;
 
   private BigQueryGamesQuery(GamesSql sql, BigQuery client, String location, Map<String, String> labels,
-      OptionalLong maximumBytesBilled, long pageSize, Duration maxPollInterval) {
+      OptionalLong maximumBytesBilled, QueryRunner runner) {
     this.sql = sql;
-    this.cancelExecutor = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        daemonThreads("hgl-bigquery-cancel-"));
-    this.cancelExecutor.allowCoreThreadTimeOut(true);
-    this.runner = new JobRunner(client, sql, location, labels, maximumBytesBilled, pageSize, maxPollInterval,
-        cancelExecutor);
+    this.client = client;
+    this.location = location;
+    this.labels = labels;
+    this.maximumBytesBilled = maximumBytesBilled;
+    this.runner = runner;
   }
 
   /** A builder; a table is required. */
@@ -81,11 +118,12 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   /**
-   * Runs the statement for the query's players as one job.
+   * Runs the statement for the query's players; see the class description.
    *
    * @throws dev.gamehistory.loader.BackendException for BigQuery's errors, retryable when transient
    * @throws dev.gamehistory.loader.LoadCancelledException when the engine cancelled the query
-   * @throws dev.gamehistory.loader.QueryTimeoutException when the time left ran out first (the job is cancelled)
+   * @throws dev.gamehistory.loader.QueryTimeoutException when the time left ran out first and the engine did
+   *     not cancel the query (the job is cancelled)
    */
   @Override
   public QueryResult fetch(WindowQuery query, QueryContext context) {
@@ -114,9 +152,25 @@ public final class BigQueryGamesQuery implements GamesQuery {
     List<CostEstimate.QueryCost> costs = new ArrayList<>();
     for (List<String> chunk : initialChunks(request.players(), strategy)) {
       WindowQuery query = new WindowQuery(chunk, request.gameDate(), request.lookbackDays(), request.maxGames());
-      costs.add(new CostEstimate.QueryCost(chunk.size(), runner.dryRun(query)));
+      costs.add(new CostEstimate.QueryCost(chunk.size(), dryRun(query)));
     }
     return new CostEstimate(strategy.describe(), costs);
+  }
+
+  private long dryRun(WindowQuery query) {
+    QueryJobConfiguration.Builder config = sql.configuration(query).setLabels(labels)
+        .setDryRun(true).setUseQueryCache(false);
+    maximumBytesBilled.ifPresent(config::setMaximumBytesBilled);
+    try {
+      Job job = client.create(JobInfo.of(JobId.newBuilder().setRandomJob().setLocation(location).build(), config.build()));
+      JobStatistics statistics = job.getStatistics();
+      if (statistics instanceof JobStatistics.QueryStatistics q && q.getTotalBytesProcessed() != null) {
+        return q.getTotalBytesProcessed();
+      }
+      return 0L;
+    } catch (BigQueryException e) {
+      throw Errors.classify(e);
+    }
   }
 
   static List<List<String>> initialChunks(List<String> players, Strategy strategy) {
@@ -143,31 +197,18 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   /**
-   * Sends the cancel requests already queued, waiting at most {@link #CLOSE_GRACE} for them, then
-   * stops the threads that send them. Idempotent.
+   * Stops every running query: its request in flight is disconnected and its thread sends the job's
+   * cancel; waits at most {@link #CLOSE_GRACE} for them to return. Later fetches fail as cancelled.
+   * The backend starts no thread of its own. Idempotent.
    */
   @Override
   public void close() {
-    cancelExecutor.shutdown();
-    try {
-      cancelExecutor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    runner.close(CLOSE_GRACE);
   }
 
   @Override
   public String toString() {
     return "BigQueryGamesQuery{table=" + table() + ", form=" + sql.form() + "}";
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /**
@@ -177,10 +218,6 @@ public final class BigQueryGamesQuery implements GamesQuery {
    */
   public static final class Builder {
 
-    /** The default rows per results page. */
-    public static final int DEFAULT_PAGE_SIZE = 10_000;
-    /** The default longest wait between two polls of a running job. */
-    public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMillis(500);
 
     private @Nullable BigQuery client;
     private @Nullable BigQuerySettings settings;
@@ -191,8 +228,10 @@ public final class BigQueryGamesQuery implements GamesQuery {
     private Map<String, String> labels = Map.of();
     private OptionalLong maximumBytesBilled = OptionalLong.empty();
     private final Map<Column, String> columns = new EnumMap<>(Column.class);
-    private int pageSize = DEFAULT_PAGE_SIZE;
-    private Duration maxPollInterval = DEFAULT_MAX_POLL_INTERVAL;
+    private OptionalLong pageSize = OptionalLong.empty();
+    private Duration waitSlice = BigQuerySettings.DEFAULT_WAIT_SLICE;
+    private JobCreation jobCreation = JobCreation.REQUIRED;
+    private int readAttempts = BigQuerySettings.DEFAULT_READ_ATTEMPTS;
     private GamesSql.Form form = GamesSql.Form.QUALIFY;
 
     private Builder() {}
@@ -223,6 +262,9 @@ public final class BigQueryGamesQuery implements GamesQuery {
         this.maximumBytesBilled = parsed.maximumBytesBilled();
       }
       this.columns.putAll(parsed.columns());
+      this.waitSlice = parsed.waitSlice();
+      this.jobCreation = parsed.jobCreation();
+      this.readAttempts = parsed.readAttempts();
       return this;
     }
 
@@ -273,25 +315,41 @@ public final class BigQueryGamesQuery implements GamesQuery {
       return this;
     }
 
-    /** Rows per results page, 1..100000; default 10000. */
+    /**
+     * Rows per response, 1..100000 ({@code maxResults}); by default BigQuery's response size limit
+     * (about 10 MB), so that a result of that size comes whole with the first answer.
+     */
     public Builder pageSize(int pageSize) {
       if (pageSize < 1 || pageSize > 100_000) {
         throw new IllegalArgumentException("pageSize must be between 1 and 100000 but was " + pageSize);
       }
-      this.pageSize = pageSize;
+      this.pageSize = OptionalLong.of(pageSize);
       return this;
     }
 
     /**
-     * The longest wait between two polls of a running job; default 500 ms. Waits start at 25 ms and
-     * double up to this bound, and never run past the time the engine gives.
+     * The longest server-side wait of one request ({@code timeoutMs} of {@code jobs.query} and of
+     * each {@code getQueryResults} long-poll), 1 ms..60 s; default 5 s. Never more than the time left.
      */
-    public Builder maxPollInterval(Duration maxPollInterval) {
-      Objects.requireNonNull(maxPollInterval, "maxPollInterval");
-      if (maxPollInterval.isNegative() || maxPollInterval.isZero()) {
-        throw new IllegalArgumentException("maxPollInterval must be positive but was " + maxPollInterval);
-      }
-      this.maxPollInterval = maxPollInterval;
+    public Builder waitSlice(Duration waitSlice) {
+      Objects.requireNonNull(waitSlice, "waitSlice");
+      BigQuerySettings.checkWaitSlice(BigQuerySettings.WAIT_SLICE, DurationParser.format(waitSlice), waitSlice);
+      this.waitSlice = waitSlice;
+      return this;
+    }
+
+    /** Whether {@code jobs.query} must create a job; default {@link JobCreation#REQUIRED}. */
+    public Builder jobCreation(JobCreation jobCreation) {
+      this.jobCreation = Objects.requireNonNull(jobCreation, "jobCreation");
+      return this;
+    }
+
+    /**
+     * Tries of a result read (a long-poll or a page) after a transient failure, retried in place with
+     * backoff within the time left, 1..20; default 4. The job is not re-run for a failed read.
+     */
+    public Builder readAttempts(int readAttempts) {
+      this.readAttempts = BigQuerySettings.readAttempts(BigQuerySettings.READ_ATTEMPTS, Integer.toString(readAttempts));
       return this;
     }
 
@@ -317,7 +375,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
       if (bigquery == null) {
         BigQuerySettings effective = new BigQuerySettings(
             java.util.Optional.ofNullable(project), java.util.Optional.of(table), jobLocation, base.host(),
-            maximumBytesBilled, labels, base.credentials(), columns);
+            maximumBytesBilled, labels, base.credentials(), columns, waitSlice, jobCreation, readAttempts);
         bigquery = ClientFactory.create(effective, deadline);
       }
       String tableProject = project != null && table.project() == null ? project : bigquery.getOptions().getProjectId();
@@ -327,7 +385,9 @@ public final class BigQueryGamesQuery implements GamesQuery {
         names.put(column, columns.getOrDefault(column, column.field()));
       }
       GamesSql statement = new GamesSql(resolved, names, form);
-      return new BigQueryGamesQuery(statement, bigquery, jobLocation, labels, maximumBytesBilled, pageSize, maxPollInterval);
+      QueryRunner runner = new QueryRunner(BigQueryRest.of(bigquery), statement, jobLocation, labels,
+          maximumBytesBilled, pageSize, waitSlice, jobCreation, QueryRunner.readRetry(readAttempts));
+      return new BigQueryGamesQuery(statement, bigquery, jobLocation, labels, maximumBytesBilled, runner);
     }
   }
 }

@@ -300,7 +300,8 @@ public final class BigQueryTableSeeder {
       BigQuery bigquery = client;
       if (bigquery == null) {
         BigQuerySettings effective = new BigQuerySettings(base.project(), Optional.of(table), datasetLocation,
-            base.host(), base.maximumBytesBilled(), base.labels(), base.credentials(), columns);
+            base.host(), base.maximumBytesBilled(), base.labels(), base.credentials(), columns, base.waitSlice(),
+            base.jobCreation(), base.readAttempts());
         bigquery = ClientFactory.create(effective,
             deadline.compareTo(MIN_CLIENT_DEADLINE) < 0 ? MIN_CLIENT_DEADLINE : deadline);
       }

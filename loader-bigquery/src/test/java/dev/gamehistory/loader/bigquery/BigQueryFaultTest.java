@@ -1,21 +1,21 @@
 package dev.gamehistory.loader.bigquery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.CANCEL;
-import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.DATA;
-import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.JOB;
-import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.JOBS;
+import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.QUERIES;
+import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.QUERY_JOB_REFERENCE;
+import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.RESULTS_JOB_REFERENCE;
+import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.complete;
 import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.error;
-import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.insert;
-import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.job;
+import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.query;
+import static dev.gamehistory.loader.bigquery.FakeBigQueryServer.results;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -32,27 +32,39 @@ import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The backend's plumbing through the engine against a fake BigQuery REST API: timeouts with
- * cancellation, retried server errors and rate limits, permanent errors, paging, responses that
- * never come. Real time, short timeouts, generous deadlines, no sleeping.
+ * The backend's protocol through the engine against a fake BigQuery REST API: the exact requests a
+ * load makes (one {@code jobs.query} when the answer is complete, a long-poll when it is not, pages
+ * only past the page size), cancels sent at once when the engine stops, reads retried in place,
+ * permanent errors, responses that never come. Real time, short timeouts, generous deadlines, no
+ * sleeping.
  */
 class BigQueryFaultTest {
 
   private static final LocalDate DATE = LocalDate.of(2024, 1, 10);
   private static final List<String> PLAYERS = List.of("lebron_james", "nikola_jokic");
+  private static final List<List<String>> TWO_ROWS = List.of(
+      row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", "2"),
+      row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", null));
 
   private FakeBigQueryServer fake;
 
@@ -66,250 +78,58 @@ class BigQueryFaultTest {
     fake.close();
   }
 
-  private LoadResult load(LoaderSettings settings, BigQueryGamesQuery backend) {
+  private LoadResult load(LoaderSettings settings, BigQueryGamesQuery backend, List<String> players) {
     try (HistoricalGamesLoader loader = HistoricalGamesLoader.builder().backend(backend).settings(settings).build()) {
-      return loader.load(LoadRequest.of(DATE, PLAYERS));
+      return loader.load(LoadRequest.of(DATE, players));
     }
   }
 
   private LoadResult load(LoaderSettings settings) {
-    return load(settings, BigQueryGamesQuery.builder().fromSettings(settings).build());
+    return load(settings, BigQueryGamesQuery.builder().fromSettings(settings).build(), PLAYERS);
   }
 
   private static List<String> row(String... values) {
     return Arrays.asList(values);
   }
 
-  @Test
-  void load_jobStaysRunning_cancelsJobAndTimesOut() {
-    fake.insertAnswers("RUNNING");
-    fake.jobAnswers("RUNNING");
-    fake.cancelAnswers();
-    // Long enough for the job to be inserted even by a cold client on a busy machine.
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
-
-    LoadResult result = load(settings);
-
-    assertThat(result.failures()).containsOnlyKeys(PLAYERS);
-    assertThat(result.failures().values()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
-    assertThat(result.report().attempts()).singleElement().satisfies(a -> {
-      assertThat(a.outcome()).isEqualTo(QueryAttempt.Outcome.TIMED_OUT);
-      assertThat(a.cancelled()).isTrue();
-    });
-    List<LoggedRequest> cancels = fake.awaitRequests(postRequestedFor(urlPathMatching(CANCEL)), 1, Duration.ofSeconds(10));
-    fake.server.verify(postRequestedFor(urlPathMatching(".*/jobs/.*/cancel")));
-    LoggedRequest inserted = fake.requests(postRequestedFor(urlPathEqualTo(JOBS))).get(0);
-    String jobId = field(inserted, "jobId");
-    assertThat(jobId).matches("hgl-q\\d+-\\d+-[0-9a-f-]{36}");
-    assertThat(cancels).allSatisfy(c -> {
-      assertThat(c.getUrl()).startsWith(JOBS + "/" + jobId + "/cancel");
-      assertThat(c.queryParameter("location").firstValue()).isEqualTo("US");
-    });
-  }
+  // ---- the exact requests of a load ------------------------------------------------------------
 
   @Test
-  void load_jobInserted_carriesLocationTimeoutBackstopAndParameters() {
-    fake.insertAnswers("DONE");
-    fake.tableData(List.of(), 10);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
+  void load_completeInFirstAnswer_oneRequestCarryingEverything() {
+    fake.queryCompletes(TWO_ROWS);
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(8), Duration.ofSeconds(20)).build();
 
     LoadResult result = load(settings);
 
     assertThat(result.isComplete()).isTrue();
-    LoggedRequest inserted = fake.requests(postRequestedFor(urlPathEqualTo(JOBS))).get(0);
-    assertThat(field(inserted, "location")).isEqualTo("US");
-    long jobTimeoutMs = Long.parseLong(field(inserted, "jobTimeoutMs"));
-    assertThat(jobTimeoutMs).isBetween(5_000L, 7_000L);
-    fake.server.verify(postRequestedFor(urlPathEqualTo(JOBS))
+    assertThat(result.games("lebron_james")).containsExactly(new HistoricalGame("lebron_james", LocalDate.of(2024, 1, 8),
+        "BOS", OptionalInt.of(31), Optional.of(new BigDecimal("36.5")), 1, OptionalInt.of(2)));
+    assertThat(fake.calls()).containsExactly("jobs.query");
+    LoggedRequest sent = fake.requestsInOrder().get(0);
+    String requestId = field(sent, "requestId");
+    assertThat(requestId).matches("[0-9a-f-]{36}");
+    assertThat(field(sent, "location")).isEqualTo("US");
+    assertThat(field(sent, "jobCreationMode")).isEqualTo("JOB_CREATION_REQUIRED");
+    assertThat(field(sent, "parameterMode")).isEqualTo("NAMED");
+    // jobTimeoutMs is the query's own budget (8 s), timeoutMs the first wait slice (5 s).
+    assertThat(Long.parseLong(field(sent, "jobTimeoutMs"))).isBetween(7_000L, 8_000L);
+    assertThat(Long.parseLong(field(sent, "timeoutMs"))).isEqualTo(5_000L);
+    assertThat(sent.getBodyAsString()).doesNotContain("maxResults");
+    fake.server.verify(postRequestedFor(urlPathEqualTo(QUERIES))
+        .withRequestBody(matchingJsonPath("$.useLegacySql", equalTo("false")))
         .withRequestBody(matchingJsonPath(
-            "$.configuration.query.queryParameters[?(@.name == 'window_start')].parameterValue.value", equalTo("2023-10-12")))
+            "$.queryParameters[?(@.name == 'window_start')].parameterValue.value", equalTo("2023-10-12")))
         .withRequestBody(matchingJsonPath(
-            "$.configuration.query.queryParameters[?(@.name == 'window_end')].parameterValue.value", equalTo("2024-01-10")))
+            "$.queryParameters[?(@.name == 'window_end')].parameterValue.value", equalTo("2024-01-10")))
         .withRequestBody(matchingJsonPath(
-            "$.configuration.query.queryParameters[?(@.name == 'max_games')].parameterValue.value", equalTo("30")))
+            "$.queryParameters[?(@.name == 'max_games')].parameterValue.value", equalTo("30")))
         .withRequestBody(matchingJsonPath(
-            "$.configuration.query.queryParameters[?(@.name == 'players')].parameterValue.arrayValues[1].value",
-            equalTo("nikola_jokic"))));
-    String sql = field(inserted, "query");
-    assertThat(sql).contains("IN UNNEST(@players)").doesNotContain("lebron").doesNotContain("2024");
-  }
-
-  @Test
-  void load_jobRunningThenDone_pollsUntilDone() {
-    fake.insertAnswers("RUNNING");
-    fake.server.stubFor(get(urlPathMatching(JOB)).inScenario("job").whenScenarioStateIs(STARTED)
-        .willReturn(job("RUNNING", "")).willSetStateTo("still running"));
-    fake.server.stubFor(get(urlPathMatching(JOB)).inScenario("job").whenScenarioStateIs("still running")
-        .willReturn(job("RUNNING", "")).willSetStateTo("done"));
-    fake.server.stubFor(get(urlPathMatching(JOB)).inScenario("job").whenScenarioStateIs("done")
-        .willReturn(job("DONE", "")));
-    fake.tableData(List.of(row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", null)), 10);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(10), Duration.ofSeconds(20)).build();
-
-    LoadResult result = load(settings);
-
-    assertThat(result.isComplete()).isTrue();
-    assertThat(result.games("nikola_jokic")).hasSize(1);
-    assertThat(fake.requests(getRequestedFor(urlPathMatching(JOB)))).hasSize(3);
-    assertThat(fake.requests(postRequestedFor(urlPathMatching(CANCEL)))).isEmpty();
-    assertThat(fake.log()).extracting(line -> line.split("\\?")[0].replaceAll("hgl-[^/]+", "{job}")).containsExactly(
-        "POST " + JOBS, "GET " + JOBS + "/{job}", "GET " + JOBS + "/{job}", "GET " + JOBS + "/{job}", "GET " + DATA);
-  }
-
-  @Test
-  void load_serverErrorsThenSuccess_retriedByEngine() {
-    fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs(STARTED)
-        .willReturn(error(500, "backendError", "Backend error. Job aborted.")).willSetStateTo("second"));
-    fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs("second")
-        .willReturn(aResponse().withStatus(503).withBody("Service Unavailable")).willSetStateTo("third"));
-    fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs("third").willReturn(job("DONE", "")));
-    fake.tableData(List.of(row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", null)), 10);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20))
-        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
-
-    LoadResult result = load(settings);
-
-    assertThat(result.isComplete()).isTrue();
-    assertThat(result.games("lebron_james")).hasSize(1);
-    assertThat(result.games("nikola_jokic")).isEmpty();
-    assertThat(result.report().retries()).isEqualTo(2);
-    assertThat(result.report().count(ReportEvent.Kind.RETRY)).isEqualTo(2);
-    List<QueryAttempt> attempts = result.report().attempts();
-    assertThat(attempts).extracting(QueryAttempt::outcome).containsExactly(
-        QueryAttempt.Outcome.FAILED, QueryAttempt.Outcome.FAILED, QueryAttempt.Outcome.SUCCEEDED);
-    assertThat(backendFailure(attempts.get(0))).satisfies(e -> {
-      assertThat(e.reason()).isEqualTo("backendError");
-      assertThat(e.getMessage()).isEqualTo("Backend error. Job aborted.");
-      assertThat(e.isRetryable()).isTrue();
-    });
-    assertThat(backendFailure(attempts.get(1))).satisfies(e -> {
-      assertThat(e.reason()).isEqualTo("http503");
-      assertThat(e.isRetryable()).isTrue();
-    });
-    assertThat(fake.requests(postRequestedFor(urlPathEqualTo(JOBS)))).hasSize(3);
-  }
-
-  @Test
-  void load_pollFails_cancelsTheJobSoNoOrphanRuns() {
-    fake.insertAnswers("RUNNING");
-    fake.server.stubFor(get(urlPathMatching(JOB)).willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
-    fake.cancelAnswers();
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).retry(RetryPolicy.none()).build();
-
-    LoadResult result = load(settings);
-
-    assertThat(result.failures()).containsOnlyKeys(PLAYERS);
-    assertThat(result.failures().values()).allSatisfy(f -> {
-      assertThat(f.kind()).isEqualTo(FailureKind.BACKEND);
-      assertThat(f.isRetryable()).isTrue();
-    });
-    LoggedRequest inserted = fake.requests(postRequestedFor(urlPathEqualTo(JOBS))).get(0);
-    String jobId = field(inserted, "jobId");
-    List<LoggedRequest> cancels = fake.awaitRequests(postRequestedFor(urlPathMatching(CANCEL)), 1, Duration.ofSeconds(10));
-    assertThat(cancels).isNotEmpty().allSatisfy(c -> assertThat(c.getUrl()).startsWith(JOBS + "/" + jobId + "/cancel"));
-  }
-
-  @Test
-  void load_rateLimitExceeded_retriedAfterBackoff() {
-    String message = "Exceeded rate limits: too many concurrent queries for this project_and_region.";
-    fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs(STARTED)
-        .willReturn(error(403, "rateLimitExceeded", message)).willSetStateTo("ok"));
-    fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs("ok").willReturn(job("DONE", "")));
-    fake.tableData(List.of(), 10);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20))
-        .retry(new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100), 0.0)).build();
-
-    LoadResult result = load(settings);
-
-    assertThat(result.isComplete()).isTrue();
-    List<QueryAttempt> attempts = result.report().attempts();
-    assertThat(attempts).hasSize(2);
-    assertThat(backendFailure(attempts.get(0))).satisfies(e -> {
-      assertThat(e.reason()).isEqualTo("rateLimitExceeded");
-      assertThat(e.getMessage()).isEqualTo(message);
-      assertThat(e.isRetryable()).isTrue();
-    });
-    Duration firstEnded = attempts.get(0).startedAt().plus(attempts.get(0).duration());
-    assertThat(attempts.get(1).startedAt()).isGreaterThanOrEqualTo(firstEnded.plusMillis(100));
-    assertThat(result.report().events()).filteredOn(e -> e.kind() == ReportEvent.Kind.RETRY).singleElement()
-        .satisfies(e -> assertThat(e.detail()).contains(message).endsWith("attempt 2 after 100 ms"));
-  }
-
-  @Test
-  void load_invalidQuery_failsAtOnceWithBigQueryMessage() {
-    String message = "Unrecognized name: pointz at [4:3]";
-    fake.server.stubFor(insert().willReturn(error(400, "invalidQuery", message)));
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20))
-        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
-
-    LoadResult result = load(settings);
-
-    assertThat(result.failures()).containsOnlyKeys(PLAYERS);
-    assertThat(result.failures().values()).allSatisfy(f -> {
-      assertThat(f).isInstanceOf(BackendException.class);
-      assertThat(f.kind()).isEqualTo(FailureKind.BACKEND);
-      assertThat(((BackendException) f).reason()).isEqualTo("invalidQuery");
-      assertThat(f.getMessage()).isEqualTo(message);
-      assertThat(f.isRetryable()).isFalse();
-    });
-    assertThat(result.report().queryCount()).isEqualTo(1);
-    assertThat(result.report().retries()).isZero();
-    assertThat(fake.requests(postRequestedFor(urlPathEqualTo(JOBS)))).hasSize(1);
-  }
-
-  @Test
-  void load_jobFailsWhileRunning_failsWithJobError() {
-    String message = "Query exceeded limit for bytes billed: 1000000. 10485760 or higher required.";
-    fake.insertAnswers("RUNNING");
-    fake.jobFails("bytesBilledLimitExceeded", message);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20))
-        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
-
-    LoadResult result = load(settings);
-
-    assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
-      assertThat(((BackendException) f).reason()).isEqualTo("bytesBilledLimitExceeded");
-      assertThat(f.getMessage()).isEqualTo(message);
-      assertThat(f.isRetryable()).isFalse();
-    });
-    assertThat(result.report().queryCount()).isEqualTo(1);
-  }
-
-  @Test
-  void load_resultsOverSeveralPages_readsEveryPage() {
-    fake.insertAnswers("RUNNING");
-    fake.jobAnswers("DONE");
-    fake.tableData(List.of(
-        row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", "2"),
-        row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", "3"),
-        row("lebron_james", "2024-01-06", "NYK", null, null, "2", "1"),
-        row("nikola_jokic", "2024-01-06", "PHX", "12", "20.0", "2", null),
-        row("lebron_james", "2024-01-05", "MIA", "18", "29.5", "3", null)), 2);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
-
-    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).pageSize(2).build());
-
-    assertThat(result.isComplete()).isTrue();
-    assertThat(result.games("lebron_james")).containsExactly(
-        new HistoricalGame("lebron_james", LocalDate.of(2024, 1, 8), "BOS", OptionalInt.of(31),
-            Optional.of(new BigDecimal("36.5")), 1, OptionalInt.of(2)),
-        new HistoricalGame("lebron_james", LocalDate.of(2024, 1, 6), "NYK", OptionalInt.empty(),
-            Optional.empty(), 2, OptionalInt.of(1)),
-        new HistoricalGame("lebron_james", LocalDate.of(2024, 1, 5), "MIA", OptionalInt.of(18),
-            Optional.of(new BigDecimal("29.5")), 3, OptionalInt.empty()));
-    assertThat(result.games("nikola_jokic")).containsExactly(
-        new HistoricalGame("nikola_jokic", LocalDate.of(2024, 1, 9), "LAL", OptionalInt.of(27),
-            Optional.of(new BigDecimal("34.0")), 1, OptionalInt.of(3)),
-        new HistoricalGame("nikola_jokic", LocalDate.of(2024, 1, 6), "PHX", OptionalInt.of(12),
-            Optional.of(new BigDecimal("20.0")), 2, OptionalInt.empty()));
-    List<LoggedRequest> pages = fake.requests(getRequestedFor(urlPathEqualTo(DATA)));
-    assertThat(pages).extracting(r -> r.queryParameter("pageToken").isPresent()
-        ? r.queryParameter("pageToken").firstValue() : "first").containsExactly("first", "page-2", "page-3");
-    assertThat(pages.get(0).queryParameter("maxResults").firstValue()).isEqualTo("2");
-    QueryAttempt attempt = result.report().attempts().get(0);
-    assertThat(attempt.rows()).isEqualTo(5);
-    assertThat(attempt.statistics()).hasValueSatisfying(s -> {
-      assertThat(s.jobId()).hasValueSatisfying(id -> assertThat(id).startsWith("hgl-"));
+            "$.queryParameters[?(@.name == 'players')].parameterValue.arrayValues[1].value", equalTo("nikola_jokic"))));
+    assertThat(field(sent, "query")).contains("IN UNNEST(@players)").doesNotContain("lebron").doesNotContain("2024");
+    assertThat(result.report().attempts().get(0).statistics()).hasValueSatisfying(s -> {
+      assertThat(s.jobId()).hasValue("job-" + requestId);
+      assertThat(s.queryId()).isEmpty();
+      assertThat(s.requests()).hasValue(1);
       assertThat(s.bytesProcessed()).hasValue(123_456);
       assertThat(s.bytesBilled()).hasValue(10_485_760);
       assertThat(s.cacheHit()).hasValue(false);
@@ -321,8 +141,181 @@ class BigQueryFaultTest {
   }
 
   @Test
-  void load_responseNeverComes_returnsByDeadline() {
-    fake.server.stubFor(insert().willReturn(job("DONE", "").withFixedDelay(60_000)));
+  void load_labelsAndBytesLimit_inTheRequest() {
+    fake.queryCompletes(TWO_ROWS);
+    LoaderSettings base = fake.settings(Duration.ofSeconds(8), Duration.ofSeconds(20)).build();
+    LoaderSettings settings = base.toBuilder().backendProperties(new java.util.HashMap<>(base.backendProperties()) {
+      private static final long serialVersionUID = 1L;
+      {
+        put("bigquery.labels", "team=nba");
+        put("bigquery.maximum-bytes-billed", "1000000000");
+      }
+    }).build();
+
+    assertThat(load(settings).isComplete()).isTrue();
+
+    fake.server.verify(postRequestedFor(urlPathEqualTo(QUERIES))
+        .withRequestBody(matchingJsonPath("$.labels.team", equalTo("nba")))
+        .withRequestBody(matchingJsonPath("$.maximumBytesBilled", equalTo("1000000000"))));
+  }
+
+  @Test
+  void load_notCompleteInFirstAnswer_longPollsOnceWithTheTimeLeft() {
+    fake.queryRuns();
+    fake.resultsComplete(TWO_ROWS);
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(3), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(result.games("nikola_jokic")).hasSize(1);
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults");
+    LoggedRequest poll = fake.requestsInOrder().get(1);
+    String requestId = field(fake.requestsInOrder().get(0), "requestId");
+    assertThat(poll.getUrl()).startsWith(QUERIES + "/job-" + requestId + "?");
+    assertThat(poll.queryParameter("location").firstValue()).isEqualTo("US");
+    // The long-poll waits at most the time left (under 3 s), not a fixed interval.
+    assertThat(Long.parseLong(poll.queryParameter("timeoutMs").firstValue())).isBetween(1_000L, 3_000L);
+    assertThat(poll.queryParameter("maxResults").isPresent()).isFalse();
+    assertThat(result.report().attempts().get(0).statistics()).hasValueSatisfying(s -> {
+      assertThat(s.requests()).hasValue(2);
+      assertThat(s.bytesProcessed()).hasValue(123_456);
+    });
+  }
+
+  @Test
+  void load_resultPastThePageSize_readsEveryPageInOrder() {
+    List<List<String>> rows = List.of(
+        row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", "2"),
+        row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", "3"),
+        row("lebron_james", "2024-01-06", "NYK", null, null, "2", "1"),
+        row("nikola_jokic", "2024-01-06", "PHX", "12", "20.0", "2", null),
+        row("lebron_james", "2024-01-05", "MIA", "18", "29.5", "3", null));
+    fake.queryCompletesPaged(rows, 2);
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).pageSize(2).build(), PLAYERS);
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(result.games("lebron_james")).extracting(HistoricalGame::opponentTeamAbbr).containsExactly("BOS", "NYK", "MIA");
+    assertThat(result.games("lebron_james").get(1).points()).isEmpty();
+    assertThat(result.games("nikola_jokic")).extracting(HistoricalGame::restDays)
+        .containsExactly(OptionalInt.of(3), OptionalInt.empty());
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults page-2", "getQueryResults page-3");
+    assertThat(field(fake.requestsInOrder().get(0), "maxResults")).isEqualTo("2");
+    assertThat(fake.requestsInOrder().get(1).queryParameter("maxResults").firstValue()).isEqualTo("2");
+    assertThat(result.report().attempts().get(0).rows()).isEqualTo(5);
+  }
+
+  // ---- stopping ---------------------------------------------------------------------------------
+
+  @Test
+  void load_jobOutlivesItsTimeout_cancelSentAtOnceAndJobTimeoutIsTheBudget() {
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ofSeconds(30));
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
+
+    long start = System.nanoTime();
+    LoadResult result = load(settings);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(result.failures()).containsOnlyKeys(PLAYERS);
+    assertThat(result.failures().values()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
+    assertThat(result.report().attempts()).singleElement().satisfies(a -> {
+      assertThat(a.outcome()).isEqualTo(QueryAttempt.Outcome.TIMED_OUT);
+      assertThat(a.cancelled()).isTrue();
+    });
+    // The cancel is sent by the query's own thread before the load returns: nothing queued.
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "jobs.cancel");
+    LoggedRequest first = fake.requestsInOrder().get(0);
+    assertThat(Long.parseLong(field(first, "jobTimeoutMs"))).isBetween(1_500L, 2_000L);
+    LoggedRequest cancel = fake.requestsInOrder().get(2);
+    assertThat(cancel.getUrl()).startsWith(FakeBigQueryServer.JOBS + "/job-" + field(first, "requestId") + "/cancel");
+    assertThat(cancel.queryParameter("location").firstValue()).isEqualTo("US");
+  }
+
+  @Test
+  void load_manyQueriesTimingOutTogether_eachCancelWithin200MsOfItsTimeout() {
+    fake.close();
+    fake = new FakeBigQueryServer(200);
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ofSeconds(30));
+    fake.cancelAnswers();
+    // The fake's threads started, and one query through the same path, so that neither the fake's
+    // start-up nor class loading is measured.
+    for (int round = 0; round < 3; round++) {
+      fake.warmUp(64);
+    }
+    LoaderSettings warmUp = fake.settings(Duration.ofMillis(500), Duration.ofSeconds(30)).build();
+    load(warmUp, BigQueryGamesQuery.builder().fromSettings(warmUp).build(), List.of("warm_up"));
+    fake.server.resetRequests();
+    List<String> players = IntStream.rangeClosed(1, 64).mapToObj(i -> "player_" + i).toList();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(3), Duration.ofSeconds(30))
+        .strategy(Strategy.perPlayer(64)).build();
+
+    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).build(), players);
+
+    assertThat(result.failures()).hasSize(64);
+    assertThat(result.failures().values()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
+    // Each job is known by its player: the job id is job-<requestId> of the jobs.query naming the player.
+    Map<String, String> playerByJob = new HashMap<>();
+    for (LoggedRequest sent : fake.requests(postRequestedFor(urlPathEqualTo(QUERIES)))) {
+      playerByJob.put("job-" + field(sent, "requestId"), playerOf(sent));
+    }
+    Instant started = result.report().startedAt();
+    Map<String, Instant> decidedAt = new HashMap<>();
+    for (QueryAttempt attempt : result.report().attempts()) {
+      decidedAt.put(attempt.players().get(0), started.plus(attempt.startedAt()).plus(attempt.duration()));
+    }
+    List<LoggedRequest> cancels = fake.requests(postRequestedFor(urlPathMatching(CANCEL)));
+    assertThat(cancels).hasSize(64);
+    List<Duration> latencies = cancels.stream().map(c -> Duration.between(
+        decidedAt.get(playerByJob.get(c.getUrl().split("/")[6])), c.getLoggedDate().toInstant())).toList();
+    assertThat(latencies).as("cancel latencies").allSatisfy(latency ->
+        assertThat(latency).isLessThanOrEqualTo(Duration.ofMillis(200)));
+  }
+
+  private static String playerOf(LoggedRequest query) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"arrayValues\":\\[\\{\"value\":\"([^\"]+)\"")
+        .matcher(query.getBodyAsString());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void close_whileQueriesRun_sendsEveryCancelAndLeavesNoThread() {
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ofSeconds(30));
+    fake.cancelAnswers();
+    List<String> players = IntStream.rangeClosed(1, 8).mapToObj(i -> "player_" + i).toList();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(20), Duration.ofSeconds(30))
+        .strategy(Strategy.perPlayer(8)).build();
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    HistoricalGamesLoader loader = HistoricalGamesLoader.builder()
+        .backend(BigQueryGamesQuery.builder().fromSettings(settings).build()).settings(settings).build();
+    CompletableFuture<LoadResult> running = loader.loadAsync(LoadRequest.of(DATE, players));
+    assertThat(fake.awaitRequests(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        urlPathMatching(FakeBigQueryServer.RESULTS)), 8, Duration.ofSeconds(20))).hasSize(8);
+
+    loader.close();
+
+    assertThat(fake.requests(postRequestedFor(urlPathMatching(CANCEL)))).hasSize(8);
+    assertThat(running).isCompleted();
+    assertThat(running.join().failures().values()).hasSize(8)
+        .allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.CANCELLED));
+    List<String> left = new ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(thread) && thread.isAlive() && thread.getName().startsWith("hgl-")) {
+        left.add(thread.getName());
+      }
+    }
+    assertThat(left).isEmpty();
+  }
+
+  @Test
+  void load_answerNeverComes_returnsByDeadlineWithoutACancel() {
+    fake.server.stubFor(query().willReturn(complete(QUERY_JOB_REFERENCE, TWO_ROWS, null).withFixedDelay(60_000)));
     Duration deadline = Duration.ofMillis(1500);
     LoaderSettings settings = fake.settings(Duration.ofMillis(800), deadline)
         .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
@@ -337,70 +330,151 @@ class BigQueryFaultTest {
     assertThat(result.report().elapsed())
         .isLessThanOrEqualTo(deadline.plusMillis(HistoricalGamesLoader.DEADLINE_GRACE_MILLIS));
     assertThat(waited).isLessThan(Duration.ofSeconds(30));
+    // No job id came back: there is nothing to cancel (the job's jobTimeoutMs stops it).
+    assertThat(fake.calls()).doesNotContain("jobs.cancel");
   }
 
+  // ---- failures ---------------------------------------------------------------------------------
+
   @Test
-  void load_connectionReset_transientAndRetried() {
-    fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs(STARTED)
-        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("ok"));
-    fake.server.stubFor(insert().inScenario("insert").whenScenarioStateIs("ok").willReturn(job("DONE", "")));
-    fake.tableData(List.of(), 10);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20))
-        .retry(RetryPolicy.of(2, Duration.ofMillis(10))).build();
+  void load_transientReadError_retriedInPlaceWithoutReRunningTheQuery() {
+    fake.queryRuns();
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs(STARTED)
+        .willReturn(error(503, "backendError", "Error encountered during execution. Retrying may solve the problem."))
+        .willSetStateTo("ok"));
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("ok")
+        .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS, null)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
+        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
 
     LoadResult result = load(settings);
 
     assertThat(result.isComplete()).isTrue();
-    assertThat(backendFailure(result.report().attempts().get(0))).satisfies(e -> {
-      assertThat(e.reason()).isEqualTo("ioError");
-      assertThat(e.isRetryable()).isTrue();
-    });
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults");
+    assertThat(result.report().queryCount()).isEqualTo(1);
+    assertThat(result.report().retries()).isZero();
+    assertThat(result.report().attempts().get(0).statistics()).hasValueSatisfying(s ->
+        assertThat(s.requests()).hasValue(3));
   }
 
   @Test
-  void load_pageFailsMidway_transientAndWholeQueryRetried() {
-    fake.insertAnswers("DONE");
-    fake.tableData(List.of(
-        row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", null),
-        row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", null)), 1);
-    fake.server.stubFor(get(urlPathEqualTo(DATA)).withQueryParam("pageToken", equalTo("page-2"))
-        .inScenario("page").whenScenarioStateIs(STARTED)
-        .willReturn(error(503, "backendError", "Error encountered during execution. Retrying may solve the problem."))
-        .willSetStateTo("ok"));
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20))
-        .retry(RetryPolicy.of(2, Duration.ofMillis(10))).build();
+  void load_pageReadResetOnce_retriedInPlace() {
+    fake.queryCompletesPaged(TWO_ROWS, 1);
+    fake.server.stubFor(results().withQueryParam("pageToken", equalTo("page-2")).inScenario("page")
+        .whenScenarioStateIs(STARTED)
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("ok"));
+    fake.server.stubFor(results().withQueryParam("pageToken", equalTo("page-2")).inScenario("page")
+        .whenScenarioStateIs("ok")
+        .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS.subList(1, 2), null, 2)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
 
-    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).pageSize(1).build());
+    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).pageSize(1).build(), PLAYERS);
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(result.games("nikola_jokic")).hasSize(1);
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults page-2", "getQueryResults page-2");
+  }
+
+  @Test
+  void load_readsKeepFailing_cancelsTheJobThenTheEngineRetries() {
+    fake.queryRuns();
+    fake.server.stubFor(results().willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings,
+        BigQueryGamesQuery.builder().fromSettings(settings).readAttempts(2).build(), PLAYERS);
+
+    assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
+      assertThat(((BackendException) f).reason()).isEqualTo("http503");
+      assertThat(f.isRetryable()).isTrue();
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults", "jobs.cancel");
+  }
+
+  @Test
+  void load_permanentErrorOnQuery_noCancelNoRetry() {
+    fake.server.stubFor(query().willReturn(error(400, "invalidQuery", "Unrecognized name: pts at [3:3]")));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
+        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
+      assertThat(((BackendException) f).reason()).isEqualTo("invalidQuery");
+      assertThat(f.getMessage()).isEqualTo("Unrecognized name: pts at [3:3]");
+      assertThat(f.isRetryable()).isFalse();
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query");
+  }
+
+  @Test
+  void load_jobFailsWhileRunning_failsWithTheJobsErrorAndNoCancel() {
+    String message = "Query exceeded limit for bytes billed: 1000000. 10485760 or higher required.";
+    fake.queryRuns();
+    fake.server.stubFor(results().willReturn(error(400, "bytesBilledLimitExceeded", message)));
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
+        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
+      assertThat(((BackendException) f).reason()).isEqualTo("bytesBilledLimitExceeded");
+      assertThat(f.getMessage()).isEqualTo(message);
+      assertThat(f.isRetryable()).isFalse();
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults");
+  }
+
+  @Test
+  void load_serverErrorsOnQuery_retriedByEngine() {
+    fake.server.stubFor(query().inScenario("query").whenScenarioStateIs(STARTED)
+        .willReturn(error(500, "backendError", "Backend error. Job aborted.")).willSetStateTo("second"));
+    fake.server.stubFor(query().inScenario("query").whenScenarioStateIs("second")
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("third"));
+    fake.server.stubFor(query().inScenario("query").whenScenarioStateIs("third")
+        .willReturn(complete(QUERY_JOB_REFERENCE, TWO_ROWS.subList(0, 1), null)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
+        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
+
+    LoadResult result = load(settings);
 
     assertThat(result.isComplete()).isTrue();
     assertThat(result.games("lebron_james")).hasSize(1);
-    assertThat(result.games("nikola_jokic")).hasSize(1);
-    assertThat(result.report().retries()).isEqualTo(1);
-    assertThat(backendFailure(result.report().attempts().get(0)).reason()).isEqualTo("backendError");
+    assertThat(result.games("nikola_jokic")).isEmpty();
+    assertThat(result.report().retries()).isEqualTo(2);
+    List<QueryAttempt> attempts = result.report().attempts();
+    assertThat(backendFailure(attempts.get(0))).satisfies(e -> {
+      assertThat(e.reason()).isEqualTo("backendError");
+      assertThat(e.getMessage()).isEqualTo("Backend error. Job aborted.");
+      assertThat(e.isRetryable()).isTrue();
+    });
+    assertThat(backendFailure(attempts.get(1))).satisfies(e -> {
+      assertThat(e.reason()).isEqualTo("ioError");
+      assertThat(e.isRetryable()).isTrue();
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query", "jobs.query");
   }
 
   @Test
   void load_fewerRowsThanTotal_failsTransiently() {
-    fake.insertAnswers("DONE");
-    fake.server.stubFor(get(urlPathEqualTo(DATA)).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
-        "{\"totalRows\":\"3\",\"rows\":[{\"f\":[{\"v\":\"lebron_james\"},{\"v\":\"2024-01-08\"},{\"v\":\"BOS\"},"
-            + "{\"v\":\"31\"},{\"v\":\"36.5\"},{\"v\":\"1\"},{\"v\":null}]}]}")));
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
+    fake.server.stubFor(query().willReturn(complete(QUERY_JOB_REFERENCE, TWO_ROWS.subList(0, 1), null, 3)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
 
     LoadResult result = load(settings);
 
     assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
       assertThat(((BackendException) f).reason()).isEqualTo("incompleteResult");
-      assertThat(f.getMessage()).matches("read 1 of the 3 rows job hgl-\\S+ returned");
+      assertThat(f.getMessage()).matches("read 1 of the 3 rows job job-\\S+ returned");
       assertThat(f.isRetryable()).isTrue();
     });
   }
 
   @Test
   void load_rowOfUnrequestedPlayer_failsPermanently() {
-    fake.insertAnswers("DONE");
-    fake.tableData(List.of(row("someone_else", "2024-01-08", "BOS", "31", "36.5", "1", null)), 10);
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
+    fake.queryCompletes(List.of(row("someone_else", "2024-01-08", "BOS", "31", "36.5", "1", null)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
 
     LoadResult result = load(settings);
 
@@ -411,12 +485,14 @@ class BigQueryFaultTest {
     });
   }
 
+  // ---- adaptive -----------------------------------------------------------------------------------
+
   @Test
   void load_adaptiveAfterTimeout_splitsAndCancelsEveryTimedOutJob() {
-    fake.insertAnswers("RUNNING");
-    fake.jobAnswers("RUNNING");
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ofSeconds(30));
     fake.cancelAnswers();
-    LoaderSettings settings = fake.settings(Duration.ofSeconds(1), Duration.ofSeconds(20))
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20))
         .strategy(Strategy.adaptive()).build();
 
     LoadResult result = load(settings);
@@ -425,19 +501,81 @@ class BigQueryFaultTest {
         .allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
     assertThat(result.report().count(ReportEvent.Kind.SPLIT)).isEqualTo(1);
     assertThat(result.report().queryCount()).isEqualTo(3);
-    List<String> inserted = fake.requests(postRequestedFor(urlPathEqualTo(JOBS))).stream()
-        .map(r -> field(r, "jobId")).toList();
-    assertThat(inserted).hasSizeBetween(1, 3).doesNotHaveDuplicates();
-    List<String> cancelled = fake.awaitRequests(postRequestedFor(urlPathMatching(CANCEL)), inserted.size(),
-        Duration.ofSeconds(10)).stream().map(r -> r.getUrl().split("/")[6]).toList();
-    assertThat(cancelled).containsAll(inserted);
+    List<String> jobs = fake.requests(postRequestedFor(urlPathEqualTo(QUERIES))).stream()
+        .map(r -> "job-" + field(r, "requestId")).toList();
+    assertThat(jobs).hasSize(3).doesNotHaveDuplicates();
+    List<String> cancelled = fake.requests(postRequestedFor(urlPathMatching(CANCEL))).stream()
+        .map(r -> r.getUrl().split("/")[6]).toList();
+    assertThat(cancelled).containsExactlyInAnyOrderElementsOf(jobs);
+  }
+
+  @Test
+  void load_adaptiveOnResourcesExceeded_splitsAtOnceUntilQueriesPass() {
+    fake.server.stubFor(query().withRequestBody(matchingJsonPath("$.queryParameters[2].parameterValue.arrayValues[1]"))
+        .willReturn(error(400, "resourcesExceeded", "Resources exceeded during query execution.")));
+    fake.server.stubFor(query().withRequestBody(matchingJsonPath("$.queryParameters[2].parameterValue.arrayValues[1]",
+        absent())).willReturn(complete(QUERY_JOB_REFERENCE, List.of(), null)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
+        .strategy(Strategy.adaptive()).retry(RetryPolicy.of(3, Duration.ofSeconds(2))).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(result.report().count(ReportEvent.Kind.SPLIT)).isEqualTo(1);
+    assertThat(result.report().events()).filteredOn(e -> e.kind() == ReportEvent.Kind.SPLIT).singleElement()
+        .satisfies(e -> assertThat(e.detail()).isEqualTo("query of 2 player(s) ended BACKEND; split into 1 + 1"));
+    assertThat(backendFailure(result.report().attempts().get(0))).satisfies(e -> {
+      assertThat(e.isRetryable()).isFalse();
+      assertThat(e.isSplittable()).isTrue();
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query", "jobs.query");
+  }
+
+  @Test
+  void load_batchOnResourcesExceeded_failsWithoutRetry() {
+    fake.server.stubFor(query().willReturn(error(400, "resourcesExceeded", "Resources exceeded during query execution.")));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
+        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.failures().values()).hasSize(2)
+        .allSatisfy(f -> assertThat(((BackendException) f).reason()).isEqualTo("resourcesExceeded"));
+    assertThat(fake.calls()).containsExactly("jobs.query");
+  }
+
+  // ---- short-query mode ---------------------------------------------------------------------------
+
+  @Test
+  void load_jobCreationOptional_requestsItAndReportsTheQueryId() {
+    fake.server.stubFor(query().willReturn(complete("\"queryId\":\"q-7f3a\"," + FakeBigQueryServer.STATISTICS,
+        TWO_ROWS, null)));
+    LoaderSettings base = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
+    LoaderSettings settings = base.toBuilder().backendProperties(new java.util.HashMap<>(base.backendProperties()) {
+      private static final long serialVersionUID = 1L;
+      {
+        put("bigquery.job-creation", "optional");
+      }
+    }).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(field(fake.requestsInOrder().get(0), "jobCreationMode")).isEqualTo("JOB_CREATION_OPTIONAL");
+    assertThat(result.report().attempts().get(0).statistics()).hasValueSatisfying(s -> {
+      assertThat(s.jobId()).isEmpty();
+      assertThat(s.queryId()).hasValue("q-7f3a");
+    });
   }
 
   /** The string value of the first field of that name in the request's JSON body. */
-  private static String field(LoggedRequest request, String name) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"((?:[^\"\\\\]|\\\\.)*)\"")
-        .matcher(request.getBodyAsString());
+  static String field(LoggedRequest request, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "\"" + name + "\":(?:\"((?:[^\"\\\\]|\\\\.)*)\"|(-?[0-9]+|true|false))").matcher(request.getBodyAsString());
     assertThat(m.find()).as("field " + name + " in " + request.getBodyAsString()).isTrue();
+    if (m.group(2) != null) {
+      return m.group(2);
+    }
     return m.group(1).replace("\\n", "\n").replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u003d", "=");
   }
 

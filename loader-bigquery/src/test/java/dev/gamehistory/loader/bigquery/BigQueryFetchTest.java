@@ -1,5 +1,6 @@
 package dev.gamehistory.loader.bigquery;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -51,40 +52,58 @@ class BigQueryFetchTest {
 
     assertThatThrownBy(() -> backend.fetch(QUERY, context))
         .isInstanceOf(LoadCancelledException.class)
-        .hasMessageStartingWith("load cancelled: query test-1 (job hgl-test-1-");
+        .hasMessage("load cancelled: query test-1 (a query without a job id yet) was cancelled");
     assertThat(fake.server.getAllServeEvents()).isEmpty();
   }
 
   @Test
-  void fetch_cancelledWhileJobRuns_cancelsJobAndStops() {
-    fake.insertAnswers("RUNNING");
-    fake.jobAnswers("RUNNING");
+  void fetch_cancelledMidLongPoll_disconnectsAndCancelsTheJobFromItsOwnThread() {
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ofSeconds(30));
     fake.cancelAnswers();
-    TestQueryContext context = TestQueryContext.create(time, Duration.ofSeconds(10));
+    TestQueryContext context = TestQueryContext.create(time, Duration.ofSeconds(20));
 
     CompletableFuture<QueryResult> fetch = CompletableFuture.supplyAsync(() -> backend.fetch(QUERY, context));
-    assertThat(fake.awaitRequests(postRequestedFor(urlPathEqualTo(FakeBigQueryServer.JOBS)), 1, Duration.ofSeconds(10)))
+    assertThat(fake.awaitRequests(getRequestedFor(urlPathMatching(FakeBigQueryServer.RESULTS)), 1, Duration.ofSeconds(10)))
         .hasSize(1);
     context.cancel();
 
-    assertThat(fetch).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+    // The long-poll (held 30 s by the fake) is disconnected: the fetch ends at once, its cancel sent.
+    assertThat(fetch).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(LoadCancelledException.class)
+        .withMessageMatching("load cancelled: query test-1 \\(job job-[0-9a-f-]+\\) was cancelled");
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "jobs.cancel");
+  }
+
+  @Test
+  void fetch_cancelledWhileFirstRequestInFlight_endsAtOnceWithNothingToCancel() {
+    fake.server.stubFor(FakeBigQueryServer.query().willReturn(
+        FakeBigQueryServer.running(FakeBigQueryServer.QUERY_JOB_REFERENCE).withFixedDelay(30_000)));
+    TestQueryContext context = TestQueryContext.create(time, Duration.ofSeconds(20));
+
+    CompletableFuture<QueryResult> fetch = CompletableFuture.supplyAsync(() -> backend.fetch(QUERY, context));
+    assertThat(fake.awaitRequests(postRequestedFor(urlPathEqualTo(FakeBigQueryServer.QUERIES)), 1, Duration.ofSeconds(10)))
+        .hasSize(1);
+    context.cancel();
+
+    assertThat(fetch).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
         .havingRootCause().isInstanceOf(LoadCancelledException.class);
-    assertThat(fake.awaitRequests(postRequestedFor(urlPathMatching(FakeBigQueryServer.CANCEL)), 1, Duration.ofSeconds(10)))
-        .isNotEmpty();
+    assertThat(fake.calls()).containsExactly("jobs.query");
   }
 
   @Test
   void fetch_timeRunsOutWithoutEngine_cancelsJobAndThrowsTimeout() {
-    fake.insertAnswers("RUNNING");
-    fake.jobAnswers("RUNNING");
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ZERO);
     fake.cancelAnswers();
     TestQueryContext context = TestQueryContext.create(time, Duration.ofSeconds(1));
 
     CompletableFuture<QueryResult> fetch = CompletableFuture.supplyAsync(() -> backend.fetch(QUERY, context));
-    assertThat(fake.awaitRequests(postRequestedFor(urlPathEqualTo(FakeBigQueryServer.JOBS)), 1, Duration.ofSeconds(10)))
+    assertThat(fake.awaitRequests(postRequestedFor(urlPathEqualTo(FakeBigQueryServer.QUERIES)), 1, Duration.ofSeconds(10)))
         .hasSize(1);
-    // Nobody cancels this context: time passes (the poll waits, then the grace for the engine's
-    // timer) until the backend gives up by itself.
+    // Nobody cancels this context and the fake answers every poll at once, incomplete: polls pause
+    // on the test's clock, time passes until the backend gives up by itself (after the grace it
+    // leaves the engine's timer).
     for (int step = 0; step < 500 && !fetch.isDone(); step++) {
       time.advance(Duration.ofMillis(100));
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -99,20 +118,22 @@ class BigQueryFetchTest {
   }
 
   @Test
-  void close_afterACancel_theCancelRequestHasBeenSent() {
-    fake.insertAnswers("RUNNING");
-    fake.jobAnswers("RUNNING");
+  void close_whileAFetchWaits_stopsItAndItsCancelIsSentBeforeCloseReturns() {
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ofSeconds(30));
     fake.cancelAnswers();
-    TestQueryContext context = TestQueryContext.create(time, Duration.ofSeconds(10));
+    TestQueryContext context = TestQueryContext.create(time, Duration.ofSeconds(20));
     CompletableFuture<QueryResult> fetch = CompletableFuture.supplyAsync(() -> backend.fetch(QUERY, context));
-    fake.awaitRequests(postRequestedFor(urlPathEqualTo(FakeBigQueryServer.JOBS)), 1, Duration.ofSeconds(10));
+    fake.awaitRequests(getRequestedFor(urlPathMatching(FakeBigQueryServer.RESULTS)), 1, Duration.ofSeconds(10));
 
-    context.cancel();
-    assertThat(fetch).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
-        .withCauseInstanceOf(LoadCancelledException.class);
     backend.close();
 
-    assertThat(fake.requests(postRequestedFor(urlPathMatching(FakeBigQueryServer.CANCEL)))).isNotEmpty();
+    assertThat(fake.requests(postRequestedFor(urlPathMatching(FakeBigQueryServer.CANCEL)))).hasSize(1);
+    assertThat(fetch).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(LoadCancelledException.class)
+        .withMessageEndingWith("was stopped: the backend is closed");
+    assertThatThrownBy(() -> backend.fetch(QUERY, TestQueryContext.create(time, Duration.ofSeconds(20))))
+        .isInstanceOf(LoadCancelledException.class);
   }
 
 }

@@ -66,8 +66,9 @@ abstract class EmulatorContract extends LoaderContractTest {
   protected HistoricalGamesLoader createHangingLoader(List<GameRow> rows, LoaderSettings settings, TimeSource time) {
     FakeBigQueryServer fake = new FakeBigQueryServer();
     fakes.add(fake);
-    fake.insertAnswers("RUNNING");
-    fake.jobAnswers("RUNNING");
+    // A job that never finishes: each long-poll is held until the engine stops the query.
+    fake.queryRuns();
+    fake.resultsRunning(Duration.ofSeconds(60));
     fake.cancelAnswers();
     LoaderSettings hanging = settings.toBuilder().backendProperties(Map.of(
         "backend", "bigquery", "bigquery.host", fake.url(), "bigquery.project", FakeBigQueryServer.PROJECT,

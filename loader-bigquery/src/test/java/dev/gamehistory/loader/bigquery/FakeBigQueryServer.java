@@ -1,6 +1,8 @@
 package dev.gamehistory.loader.bigquery;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -24,12 +26,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fake of the BigQuery REST API on WireMock, on 127.0.0.1 and a free port, with stubs for the
- * calls the backend makes: {@code jobs.insert} (POST .../jobs), {@code jobs.get} (GET .../jobs/{id}),
- * {@code tabledata.list} (GET .../datasets/{d}/tables/{t}/data) and {@code jobs.cancel}
- * (POST .../jobs/{id}/cancel). A fresh instance per test.
+ * calls the backend makes: {@code jobs.query} (POST .../queries), {@code jobs.getQueryResults}
+ * (GET .../queries/{job}), {@code jobs.cancel} (POST .../jobs/{job}/cancel), and {@code jobs.insert}
+ * for dry runs. Job ids are {@code job-<requestId>}, so each query's job is known from its request.
+ * {@link #calls()} lists what arrived, in order, by call name. A fresh instance per test.
  */
 final class FakeBigQueryServer implements AutoCloseable {
 
@@ -37,12 +41,10 @@ final class FakeBigQueryServer implements AutoCloseable {
   static final String JOBS = "/bigquery/v2/projects/" + PROJECT + "/jobs";
   static final String JOB = JOBS + "/[^/]+";
   static final String CANCEL = JOBS + "/[^/]+/cancel";
-  static final String RESULT_DATASET = "_anon";
-  static final String RESULT_TABLE = "anon_result";
-  static final String DATA = "/bigquery/v2/projects/" + PROJECT + "/datasets/" + RESULT_DATASET + "/tables/"
-      + RESULT_TABLE + "/data";
+  static final String QUERIES = "/bigquery/v2/projects/" + PROJECT + "/queries";
+  static final String RESULTS = QUERIES + "/[^/]+";
 
-  /** The schema of the statement's result, as statistics.query.schema. */
+  /** The schema of the statement's result. */
   static final String SCHEMA = """
       {"fields":[
         {"name":"player_lookup","type":"STRING","mode":"NULLABLE"},
@@ -53,11 +55,60 @@ final class FakeBigQueryServer implements AutoCloseable {
         {"name":"game_rank","type":"INTEGER","mode":"NULLABLE"},
         {"name":"rest_days","type":"INTEGER","mode":"NULLABLE"}]}""";
 
+  /** The job reference of a jobs.query answer: {@code job-<requestId>}. */
+  static final String QUERY_JOB_REFERENCE =
+      "\"jobReference\":{\"projectId\":\"test\",\"jobId\":\"job-{{jsonPath request.body '$.requestId'}}\",\"location\":\"US\"}";
+  /** The job reference of a getQueryResults answer: the job in the path. */
+  static final String RESULTS_JOB_REFERENCE =
+      "\"jobReference\":{\"projectId\":\"test\",\"jobId\":\"{{request.pathSegments.[5]}}\",\"location\":\"US\"}";
+  /** The statistics of a finished jobs.query answer. */
+  static final String STATISTICS = "\"totalBytesProcessed\":\"123456\",\"totalBytesBilled\":\"10485760\","
+      + "\"cacheHit\":false,\"totalSlotMs\":\"42\",\"creationTime\":\"1700000000000\","
+      + "\"startTime\":\"1700000000100\",\"endTime\":\"1700000000500\"";
+
   final WireMockServer server;
 
   FakeBigQueryServer() {
-    server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(20));
+    this(20);
+  }
+
+  /** A fake serving up to {@code threads} requests at once (held long-polls each take one). */
+  FakeBigQueryServer(int threads) {
+    server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(threads)
+        .jettyAcceptors(2).asynchronousResponseEnabled(true).asynchronousResponseThreads(threads)
+        .gzipDisabled(true).stubRequestLoggingDisabled(true).disableConnectionReuse(false));
     server.start();
+  }
+
+  /**
+   * Sends {@code count} requests at once to an unstubbed path and forgets them, so that the fake's
+   * threads exist and its request path is compiled before a test measures latencies through it.
+   */
+  void warmUp(int count) {
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Thread thread = new Thread(() -> {
+        try {
+          java.net.HttpURLConnection connection =
+              (java.net.HttpURLConnection) java.net.URI.create(url() + "/warm-up").toURL().openConnection();
+          connection.getResponseCode();
+          connection.disconnect();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    server.resetRequests();
   }
 
   String url() {
@@ -89,45 +140,89 @@ final class FakeBigQueryServer implements AutoCloseable {
             "bigquery.table", "nba.games"));
   }
 
-  // ---- jobs.insert --------------------------------------------------------------------------
+  // ---- jobs.query ---------------------------------------------------------------------------
 
-  /** jobs.insert answers a job in the given state ("RUNNING" or "DONE"). */
-  void insertAnswers(String state) {
-    server.stubFor(insert().willReturn(job(state, "")));
+  static MappingBuilder query() {
+    return post(urlPathEqualTo(QUERIES));
   }
 
-  static MappingBuilder insert() {
-    return post(urlPathEqualTo(JOBS));
+  /** jobs.query finishes within its wait and answers every row at once. */
+  void queryCompletes(List<List<String>> rows) {
+    server.stubFor(query().willReturn(complete(QUERY_JOB_REFERENCE + "," + STATISTICS, rows, null)));
   }
 
-  // ---- jobs.get -----------------------------------------------------------------------------
-
-  /** jobs.get answers a job in the given state. */
-  void jobAnswers(String state) {
-    server.stubFor(get(urlPathMatching(JOB)).willReturn(job(state, "")));
+  /** jobs.query answers the first {@code pageSize} rows; getQueryResults the others, page by page. */
+  void queryCompletesPaged(List<List<String>> rows, int pageSize) {
+    int pages = pages(rows, pageSize);
+    server.stubFor(query().willReturn(complete(QUERY_JOB_REFERENCE + "," + STATISTICS,
+        slice(rows, 1, pageSize), pages > 1 ? "page-2" : null, rows.size())));
+    stubPages(rows, pageSize, 2);
   }
 
-  /** jobs.get answers a done job that failed with {@code reason} and {@code message}. */
-  void jobFails(String reason, String message) {
-    String error = "{\"reason\":\"" + reason + "\",\"message\":\"" + message + "\"}";
-    server.stubFor(get(urlPathMatching(JOB)).willReturn(
-        job("DONE", ",\"errorResult\":" + error + ",\"errors\":[" + error + "]")));
+  /** jobs.query answers that the job still runs. */
+  void queryRuns() {
+    server.stubFor(query().willReturn(running(QUERY_JOB_REFERENCE)));
   }
 
-  /** A job resource; the job id is echoed from the request. */
-  static ResponseDefinitionBuilder job(String state, String statusExtra) {
-    String body = """
-        {"kind":"bigquery#job",
-         "jobReference":{"projectId":"test","jobId":"{{#if (contains request.method 'POST')}}{{jsonPath request.body '$.jobReference.jobId'}}{{else}}{{request.pathSegments.[5]}}{{/if}}","location":"US"},
-         "configuration":{"jobType":"QUERY","query":{"query":"SELECT 1","useLegacySql":false,
-           "destinationTable":{"projectId":"test","datasetId":"%s","tableId":"%s"}}},
-         "status":{"state":"%s"%s},
-         "statistics":{"creationTime":"1700000000000","startTime":"1700000000100","endTime":"1700000000500",
-           "totalSlotMs":"42","totalBytesProcessed":"123456",
-           "query":{"totalBytesProcessed":"123456","totalBytesBilled":"10485760","cacheHit":false,
-             "statementType":"SELECT","schema":%s}}}
-        """.formatted(RESULT_DATASET, RESULT_TABLE, state, statusExtra, SCHEMA);
-    return okJson(body).withTransformers("response-template");
+  // ---- jobs.getQueryResults -------------------------------------------------------------------
+
+  static MappingBuilder results() {
+    return get(urlPathMatching(RESULTS));
+  }
+
+  /** getQueryResults (the long-poll, without page token) answers that the job finished, with every row. */
+  void resultsComplete(List<List<String>> rows) {
+    server.stubFor(results().withQueryParam("pageToken", absent())
+        .willReturn(complete(RESULTS_JOB_REFERENCE + ",\"totalBytesProcessed\":\"123456\",\"cacheHit\":false",
+            rows, null)));
+  }
+
+  /** getQueryResults (the long-poll) answers after {@code delay} that the job still runs. */
+  void resultsRunning(Duration delay) {
+    server.stubFor(results().withQueryParam("pageToken", absent())
+        .willReturn(running(RESULTS_JOB_REFERENCE).withFixedDelay((int) delay.toMillis())));
+  }
+
+  private void stubPages(List<List<String>> rows, int pageSize, int firstPage) {
+    int pages = pages(rows, pageSize);
+    for (int page = firstPage; page <= pages; page++) {
+      String token = page < pages ? "page-" + (page + 1) : null;
+      server.stubFor(results().withQueryParam("pageToken", equalTo("page-" + page))
+          .willReturn(complete(RESULTS_JOB_REFERENCE, slice(rows, page, pageSize), token, rows.size())));
+    }
+  }
+
+  private static int pages(List<List<String>> rows, int pageSize) {
+    return Math.max(1, (rows.size() + pageSize - 1) / pageSize);
+  }
+
+  private static List<List<String>> slice(List<List<String>> rows, int page, int pageSize) {
+    return rows.subList(Math.min(rows.size(), (page - 1) * pageSize), Math.min(rows.size(), page * pageSize));
+  }
+
+  /** A complete answer: the given fields, the schema and the rows, all of the result. */
+  static ResponseDefinitionBuilder complete(String fields, List<List<String>> page, @Nullable String pageToken) {
+    return complete(fields, page, pageToken, page.size());
+  }
+
+  /** A complete answer holding one page of a result of {@code totalRows} rows. */
+  static ResponseDefinitionBuilder complete(String fields, List<List<String>> page, @Nullable String pageToken,
+      long totalRows) {
+    StringBuilder body = new StringBuilder("{\"kind\":\"bigquery#queryResponse\",\"jobComplete\":true,")
+        .append(fields).append(",\"schema\":").append(SCHEMA)
+        .append(",\"totalRows\":\"").append(totalRows).append('"');
+    if (pageToken != null) {
+      body.append(",\"pageToken\":\"").append(pageToken).append('"');
+    }
+    body.append(",\"rows\":[").append(page.stream().map(FakeBigQueryServer::row).collect(Collectors.joining(",")))
+        .append("]}");
+    return okJson(body.toString()).withTransformers("response-template");
+  }
+
+  /** An answer that the job still runs. */
+  static ResponseDefinitionBuilder running(String jobReference) {
+    return okJson("{\"kind\":\"bigquery#queryResponse\",\"jobComplete\":false," + jobReference + "}")
+        .withTransformers("response-template");
   }
 
   /** An error response as BigQuery sends it. */
@@ -137,31 +232,29 @@ final class FakeBigQueryServer implements AutoCloseable {
         """.formatted(code, message, message, reason));
   }
 
-  // ---- tabledata.list -----------------------------------------------------------------------
-
-  /**
-   * tabledata.list answers the rows in pages of {@code pageSize}, linked by page tokens
-   * {@code page-2}, {@code page-3}, ...
-   */
-  void tableData(List<List<String>> rows, int pageSize) {
-    int pages = Math.max(1, (rows.size() + pageSize - 1) / pageSize);
-    for (int page = 1; page <= pages; page++) {
-      List<List<String>> slice = rows.subList((page - 1) * pageSize, Math.min(rows.size(), page * pageSize));
-      String token = page < pages ? ",\"pageToken\":\"page-" + (page + 1) + "\"" : "";
-      String body = "{\"kind\":\"bigquery#tableDataList\",\"totalRows\":\"" + rows.size() + "\"" + token
-          + ",\"rows\":[" + slice.stream().map(FakeBigQueryServer::row).collect(Collectors.joining(",")) + "]}";
-      MappingBuilder mapping = get(urlPathEqualTo(DATA));
-      mapping = page == 1
-          ? mapping.withQueryParam("pageToken", com.github.tomakehurst.wiremock.client.WireMock.absent())
-          : mapping.withQueryParam("pageToken", com.github.tomakehurst.wiremock.client.WireMock.equalTo("page-" + page));
-      server.stubFor(mapping.willReturn(okJson(body)));
-    }
-  }
-
-  private static String row(List<String> values) {
+  static String row(List<String> values) {
     return "{\"f\":[" + values.stream()
         .map(v -> v == null ? "{\"v\":null}" : "{\"v\":\"" + v + "\"}")
         .collect(Collectors.joining(",")) + "]}";
+  }
+
+  // ---- jobs.insert (dry runs) -------------------------------------------------------------------
+
+  static MappingBuilder insert() {
+    return post(urlPathEqualTo(JOBS));
+  }
+
+  /** A job resource as jobs.insert answers a dry run; the job id is echoed from the request. */
+  static ResponseDefinitionBuilder job(String state, String statusExtra) {
+    String body = """
+        {"kind":"bigquery#job",
+         "jobReference":{"projectId":"test","jobId":"{{jsonPath request.body '$.jobReference.jobId'}}","location":"US"},
+         "configuration":{"jobType":"QUERY","query":{"query":"SELECT 1","useLegacySql":false}},
+         "status":{"state":"%s"%s},
+         "statistics":{"creationTime":"1700000000000","totalBytesProcessed":"123456",
+           "query":{"totalBytesProcessed":"123456","statementType":"SELECT","schema":%s}}}
+        """.formatted(state, statusExtra, SCHEMA);
+    return okJson(body).withTransformers("response-template");
   }
 
   // ---- jobs.cancel --------------------------------------------------------------------------
@@ -192,6 +285,39 @@ final class FakeBigQueryServer implements AutoCloseable {
       found = new ArrayList<>(server.findAll(pattern));
     }
     return found;
+  }
+
+  /**
+   * Every request received, in order, by call: {@code jobs.query}, {@code getQueryResults} (with
+   * {@code page-N} when it asked for a page), {@code jobs.cancel}, {@code jobs.insert}.
+   */
+  List<String> calls() {
+    return requestsInOrder().stream().map(FakeBigQueryServer::call).toList();
+  }
+
+  /** Every request received, oldest first. */
+  List<LoggedRequest> requestsInOrder() {
+    List<LoggedRequest> requests = server.getAllServeEvents().stream().map(e -> e.getRequest())
+        .collect(Collectors.toCollection(ArrayList::new));
+    // Newest first as WireMock keeps them; the stable sort keeps arrival order within a millisecond.
+    java.util.Collections.reverse(requests);
+    requests.sort(java.util.Comparator.comparing(LoggedRequest::getLoggedDate));
+    return requests;
+  }
+
+  static String call(LoggedRequest request) {
+    String path = request.getUrl().split("\\?")[0];
+    if (request.getMethod().value().equals("POST") && path.equals(QUERIES)) {
+      return "jobs.query";
+    } else if (request.getMethod().value().equals("GET") && path.matches(RESULTS)) {
+      return request.queryParameter("pageToken").isPresent()
+          ? "getQueryResults " + request.queryParameter("pageToken").firstValue() : "getQueryResults";
+    } else if (path.matches(CANCEL)) {
+      return "jobs.cancel";
+    } else if (request.getMethod().value().equals("POST") && path.equals(JOBS)) {
+      return "jobs.insert";
+    }
+    return request.getMethod() + " " + path;
   }
 
   /** Every request received, as "METHOD url", in order. */

@@ -1,11 +1,15 @@
 package dev.gamehistory.loader.bigquery.internal;
 
 import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.RetryPolicy;
+import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
+import dev.gamehistory.loader.internal.DurationParser;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -28,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * @param labels labels put on every job ({@code bigquery.labels})
  * @param credentials a service-account JSON file ({@code bigquery.credentials}); absent: Application Default Credentials
  * @param columns column names by field ({@code bigquery.columns.<field>}); unmapped fields keep their names
+ * @param waitSlice the longest server-side wait of one request ({@code bigquery.wait-slice}, default 5 s)
+ * @param jobCreation whether {@code jobs.query} must create a job ({@code bigquery.job-creation}, default required)
+ * @param readAttempts tries of a read after a transient failure ({@code bigquery.read-attempts}, default 4)
  */
 public record BigQuerySettings(
     Optional<String> project,
@@ -37,7 +44,10 @@ public record BigQuerySettings(
     OptionalLong maximumBytesBilled,
     Map<String, String> labels,
     Optional<Path> credentials,
-    Map<Column, String> columns) {
+    Map<Column, String> columns,
+    Duration waitSlice,
+    BigQueryGamesQuery.JobCreation jobCreation,
+    int readAttempts) {
 
   /** The prefix of every key this backend reads. */
   public static final String PREFIX = "bigquery.";
@@ -57,13 +67,26 @@ public record BigQuerySettings(
   public static final String CREDENTIALS = "bigquery.credentials";
   /** The prefix of the column mapping keys, {@code bigquery.columns.}. */
   public static final String COLUMNS = "bigquery.columns.";
+  /** {@code bigquery.wait-slice}. */
+  public static final String WAIT_SLICE = "bigquery.wait-slice";
+  /** {@code bigquery.job-creation}. */
+  public static final String JOB_CREATION = "bigquery.job-creation";
+  /** {@code bigquery.read-attempts}. */
+  public static final String READ_ATTEMPTS = "bigquery.read-attempts";
+  /** The default {@code bigquery.wait-slice}. */
+  public static final Duration DEFAULT_WAIT_SLICE = Duration.ofSeconds(5);
+  /** The longest {@code bigquery.wait-slice}. */
+  public static final Duration MAX_WAIT_SLICE = Duration.ofSeconds(60);
+  /** The default {@code bigquery.read-attempts}. */
+  public static final int DEFAULT_READ_ATTEMPTS = 4;
   /** The default location. */
   public static final String DEFAULT_LOCATION = "US";
   /** The most labels a job may carry. */
   public static final int MAX_LABELS = 64;
 
   private static final List<String> KEYS =
-      List.of(PROJECT, TABLE, LOCATION, HOST, MAXIMUM_BYTES_BILLED, LABELS, CREDENTIALS);
+      List.of(PROJECT, TABLE, LOCATION, HOST, MAXIMUM_BYTES_BILLED, LABELS, CREDENTIALS, WAIT_SLICE, JOB_CREATION,
+          READ_ATTEMPTS);
 
   /** Copies the maps and checks that no field is null. */
   public BigQuerySettings {
@@ -73,6 +96,8 @@ public record BigQuerySettings(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(maximumBytesBilled, "maximumBytesBilled");
     Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(waitSlice, "waitSlice");
+    Objects.requireNonNull(jobCreation, "jobCreation");
     labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     EnumMap<Column, String> copy = new EnumMap<>(Column.class);
     copy.putAll(columns);
@@ -93,6 +118,9 @@ public record BigQuerySettings(
     Map<String, String> labels = Map.of();
     Optional<Path> credentials = Optional.empty();
     Map<Column, String> columns = new EnumMap<>(Column.class);
+    Duration waitSlice = DEFAULT_WAIT_SLICE;
+    BigQueryGamesQuery.JobCreation jobCreation = BigQueryGamesQuery.JobCreation.REQUIRED;
+    int readAttempts = DEFAULT_READ_ATTEMPTS;
     for (Map.Entry<String, String> entry : new java.util.TreeMap<>(properties).entrySet()) {
       String key = entry.getKey();
       String value = entry.getValue();
@@ -107,6 +135,9 @@ public record BigQuerySettings(
         case MAXIMUM_BYTES_BILLED -> maximumBytesBilled = OptionalLong.of(positiveLong(key, value));
         case LABELS -> labels = labels(key, value);
         case CREDENTIALS -> credentials = Optional.of(credentials(key, value));
+        case WAIT_SLICE -> waitSlice = waitSlice(key, value);
+        case JOB_CREATION -> jobCreation = jobCreation(key, value);
+        case READ_ATTEMPTS -> readAttempts = readAttempts(key, value);
         default -> {
           if (key.startsWith(COLUMNS)) {
             columns.put(column(key, value), Identifiers.column(key, value));
@@ -117,7 +148,50 @@ public record BigQuerySettings(
         }
       }
     }
-    return new BigQuerySettings(project, table, location, host, maximumBytesBilled, labels, credentials, columns);
+    return new BigQuerySettings(project, table, location, host, maximumBytesBilled, labels, credentials, columns,
+        waitSlice, jobCreation, readAttempts);
+  }
+
+  /** Parses a wait slice: a duration from 1 ms to {@link #MAX_WAIT_SLICE}. */
+  public static Duration waitSlice(String key, String value) {
+    Duration parsed;
+    try {
+      parsed = DurationParser.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw Identifiers.error(key, value, "must be a duration from 1ms to 60s; " + DurationParser.FORMS, e);
+    }
+    checkWaitSlice(key, value, parsed);
+    return parsed;
+  }
+
+  /** Checks that a wait slice lies in 1 ms..{@link #MAX_WAIT_SLICE}. */
+  public static void checkWaitSlice(String key, String value, Duration slice) {
+    if (slice.compareTo(Duration.ofMillis(1)) < 0 || slice.compareTo(MAX_WAIT_SLICE) > 0) {
+      throw Identifiers.error(key, value, "must be a duration from 1ms to 60s");
+    }
+  }
+
+  private static BigQueryGamesQuery.JobCreation jobCreation(String key, String value) {
+    for (BigQueryGamesQuery.JobCreation mode : BigQueryGamesQuery.JobCreation.values()) {
+      if (mode.name().toLowerCase(java.util.Locale.ROOT).equals(value.strip())) {
+        return mode;
+      }
+    }
+    throw Identifiers.error(key, value, "must be required or optional");
+  }
+
+  /** Parses tries of a read: 1..{@link RetryPolicy#MAX_ATTEMPTS}. */
+  public static int readAttempts(String key, String value) {
+    int parsed;
+    try {
+      parsed = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw Identifiers.error(key, value, "must be a whole number from 1 to " + RetryPolicy.MAX_ATTEMPTS, e);
+    }
+    if (parsed < 1 || parsed > RetryPolicy.MAX_ATTEMPTS) {
+      throw Identifiers.error(key, value, "must be a whole number from 1 to " + RetryPolicy.MAX_ATTEMPTS);
+    }
+    return parsed;
   }
 
   /** The column name of a field: mapped, or the field's own name. */

@@ -1,9 +1,13 @@
 package dev.gamehistory.loader.bigquery.internal;
 
+import com.google.api.services.bigquery.model.QueryParameter;
+import com.google.api.services.bigquery.model.QueryParameterType;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import dev.gamehistory.loader.spi.WindowQuery;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -109,6 +113,31 @@ public final class GamesSql {
         .addNamedParameter("players",
             QueryParameterValue.array(query.players().toArray(new String[0]), StandardSQLTypeName.STRING))
         .addNamedParameter("max_games", QueryParameterValue.int64((long) query.maxGames()));
+  }
+
+  /**
+   * The same named parameters as {@link #configuration}, in the REST model that {@code jobs.query}
+   * takes.
+   */
+  public List<QueryParameter> parameters(WindowQuery query) {
+    List<com.google.api.services.bigquery.model.QueryParameterValue> players = new ArrayList<>(query.players().size());
+    for (String player : query.players()) {
+      players.add(new com.google.api.services.bigquery.model.QueryParameterValue().setValue(player));
+    }
+    return List.of(
+        scalar("window_start", "DATE", query.windowStart().toString()),
+        scalar("window_end", "DATE", query.windowEnd().toString()),
+        new QueryParameter().setName("players")
+            .setParameterType(new QueryParameterType().setType("ARRAY")
+                .setArrayType(new QueryParameterType().setType("STRING")))
+            .setParameterValue(new com.google.api.services.bigquery.model.QueryParameterValue().setArrayValues(players)),
+        scalar("max_games", "INT64", Integer.toString(query.maxGames())));
+  }
+
+  private static QueryParameter scalar(String name, String type, String value) {
+    return new QueryParameter().setName(name)
+        .setParameterType(new QueryParameterType().setType(type))
+        .setParameterValue(new com.google.api.services.bigquery.model.QueryParameterValue().setValue(value));
   }
 
   private String col(Column column) {

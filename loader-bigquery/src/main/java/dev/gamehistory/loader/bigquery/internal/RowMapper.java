@@ -1,9 +1,10 @@
 package dev.gamehistory.loader.bigquery.internal;
 
-import com.google.cloud.bigquery.FieldList;
-import com.google.cloud.bigquery.FieldValue;
-import com.google.cloud.bigquery.FieldValueList;
-import com.google.cloud.bigquery.Schema;
+import com.google.api.client.util.Data;
+import com.google.api.services.bigquery.model.TableCell;
+import com.google.api.services.bigquery.model.TableFieldSchema;
+import com.google.api.services.bigquery.model.TableRow;
+import com.google.api.services.bigquery.model.TableSchema;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.HistoricalGame;
 import java.math.BigDecimal;
@@ -21,8 +22,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps the statement's result rows to {@link HistoricalGame}s and groups them by player in rank
- * order. Column positions are resolved once from the schema; a row is read by index. NULL points,
+ * Maps the statement's result rows, as the REST API returns them (every cell's value as text), to
+ * {@link HistoricalGame}s and groups them by player in rank order. Column positions are resolved
+ * once from the schema; a row is read by index. NULL points,
  * minutes or rest days stay absent; NUMERIC minutes keep one decimal ({@code 34} becomes
  * {@code 34.0}).
  */
@@ -54,7 +56,7 @@ public final class RowMapper {
    * @param players the requested players; a row of another player is an error
    * @param maxGames the most games per player; a higher rank is an error
    */
-  public RowMapper(@Nullable Schema schema, Set<String> players, int maxGames) {
+  public RowMapper(@Nullable TableSchema schema, Set<String> players, int maxGames) {
     this.players = Set.copyOf(players);
     this.maxGames = maxGames;
     int[] index = new int[OUTPUT.size()];
@@ -70,12 +72,15 @@ public final class RowMapper {
     rest = index[6];
   }
 
-  private static int indexOf(FieldList fields, String name) {
-    try {
-      return fields.getIndex(name);
-    } catch (IllegalArgumentException e) {
-      throw BackendException.permanentError(UNEXPECTED_RESULT, "the result has no column " + name, e);
+  private static int indexOf(@Nullable List<TableFieldSchema> fields, String name) {
+    if (fields != null) {
+      for (int i = 0; i < fields.size(); i++) {
+        if (name.equals(fields.get(i).getName())) {
+          return i;
+        }
+      }
     }
+    throw BackendException.permanentError(UNEXPECTED_RESULT, "the result has no column " + name, null);
   }
 
   /**
@@ -83,9 +88,9 @@ public final class RowMapper {
    *
    * @throws BackendException when the row breaks the statement's contract
    */
-  public void add(FieldValueList row) {
+  public void add(TableRow row) {
     try {
-      addRow(row);
+      addRow(row.getF());
     } catch (BackendException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -93,25 +98,25 @@ public final class RowMapper {
     }
   }
 
-  private void addRow(FieldValueList row) {
-    String lookup = row.get(player).getStringValue();
+  private void addRow(List<TableCell> row) {
+    String lookup = required(row, player, GamesSql.PLAYER_LOOKUP);
     if (!players.contains(lookup)) {
       throw BackendException.permanentError(UNEXPECTED_RESULT,
           "the result holds player '" + lookup + "', who was not requested", null);
     }
-    int gameRank = Math.toIntExact(row.get(rank).getLongValue());
+    int gameRank = Math.toIntExact(Long.parseLong(required(row, rank, GamesSql.GAME_RANK)));
     if (gameRank < 1 || gameRank > maxGames) {
       throw BackendException.permanentError(UNEXPECTED_RESULT,
           "the result holds rank " + gameRank + " for player '" + lookup + "' but max games is " + maxGames, null);
     }
     HistoricalGame game = new HistoricalGame(
         lookup,
-        date(row.get(date)),
-        row.get(opponent).getStringValue(),
-        optionalInt(row.get(points)),
-        minutes(row.get(minutes)),
+        date(required(row, date, GamesSql.GAME_DATE)),
+        required(row, opponent, GamesSql.OPPONENT_TEAM_ABBR),
+        optionalInt(text(row, points)),
+        minutes(text(row, minutes)),
         gameRank,
-        optionalInt(row.get(rest)));
+        optionalInt(text(row, rest)));
     games.computeIfAbsent(lookup, k -> new ArrayList<>()).add(game);
     rows++;
   }
@@ -145,20 +150,33 @@ public final class RowMapper {
     return result;
   }
 
-  private static LocalDate date(FieldValue value) {
+  private static @Nullable String text(List<TableCell> row, int index) {
+    Object value = row.get(index).getV();
+    return value == null || Data.isNull(value) ? null : value.toString();
+  }
+
+  private static String required(List<TableCell> row, int index, String column) {
+    String value = text(row, index);
+    if (value == null) {
+      throw BackendException.permanentError(UNEXPECTED_RESULT, "the result holds a NULL " + column, null);
+    }
+    return value;
+  }
+
+  private static LocalDate date(String value) {
     try {
-      return LocalDate.parse(value.getStringValue());
+      return LocalDate.parse(value);
     } catch (DateTimeParseException e) {
       throw BackendException.permanentError(UNEXPECTED_RESULT, "the result holds a malformed date: " + e.getMessage(), e);
     }
   }
 
-  private static OptionalInt optionalInt(FieldValue value) {
-    return value.isNull() ? OptionalInt.empty() : OptionalInt.of(Math.toIntExact(value.getLongValue()));
+  private static OptionalInt optionalInt(@Nullable String value) {
+    return value == null ? OptionalInt.empty() : OptionalInt.of(Math.toIntExact(Long.parseLong(value)));
   }
 
-  private static Optional<BigDecimal> minutes(FieldValue value) {
-    return value.isNull() ? Optional.empty() : Optional.of(oneDecimal(value.getNumericValue()));
+  private static Optional<BigDecimal> minutes(@Nullable String value) {
+    return value == null ? Optional.empty() : Optional.of(oneDecimal(new BigDecimal(value)));
   }
 
   /** {@code value} with trailing zeros removed but at least one decimal: 34 → 34.0, 34.50 → 34.5. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -22,7 +24,8 @@ class BigQuerySettingsTest {
     BigQuerySettings settings = BigQuerySettings.parse(Map.of("backend", "bigquery", "in-memory.seed", "7"));
 
     assertThat(settings).isEqualTo(new BigQuerySettings(Optional.empty(), Optional.empty(), "US", Optional.empty(),
-        OptionalLong.empty(), Map.of(), Optional.empty(), Map.of()));
+        OptionalLong.empty(), Map.of(), Optional.empty(), Map.of(), Duration.ofSeconds(5),
+        BigQueryGamesQuery.JobCreation.REQUIRED, 4));
     assertThat(settings.column(Column.POINTS)).isEqualTo("points");
   }
 
@@ -30,16 +33,19 @@ class BigQuerySettingsTest {
   void parse_everyKey_readsValues(@TempDir Path dir) throws Exception {
     Path key = Files.writeString(dir.resolve("key.json"), "{}");
 
-    BigQuerySettings settings = BigQuerySettings.parse(Map.of(
-        "bigquery.project", "billing-project",
-        "bigquery.table", "data-project.nba.player_game_summary",
-        "bigquery.location", "europe-west2",
-        "bigquery.host", "http://127.0.0.1:9050",
-        "bigquery.maximum-bytes-billed", "1073741824",
-        "bigquery.labels", "team=nba, env = test,empty=",
-        "bigquery.credentials", key.toString(),
-        "bigquery.columns.points", "pts",
-        "bigquery.columns.minutes_played", "minutes"));
+    BigQuerySettings settings = BigQuerySettings.parse(Map.ofEntries(
+        Map.entry("bigquery.project", "billing-project"),
+        Map.entry("bigquery.table", "data-project.nba.player_game_summary"),
+        Map.entry("bigquery.location", "europe-west2"),
+        Map.entry("bigquery.host", "http://127.0.0.1:9050"),
+        Map.entry("bigquery.maximum-bytes-billed", "1073741824"),
+        Map.entry("bigquery.labels", "team=nba, env = test,empty="),
+        Map.entry("bigquery.credentials", key.toString()),
+        Map.entry("bigquery.columns.points", "pts"),
+        Map.entry("bigquery.columns.minutes_played", "minutes"),
+        Map.entry("bigquery.wait-slice", "750ms"),
+        Map.entry("bigquery.job-creation", "optional"),
+        Map.entry("bigquery.read-attempts", "6")));
 
     assertThat(settings.project()).hasValue("billing-project");
     assertThat(settings.table()).hasValue(new TableRef("data-project", "nba", "player_game_summary"));
@@ -51,6 +57,9 @@ class BigQuerySettingsTest {
     assertThat(settings.column(Column.POINTS)).isEqualTo("pts");
     assertThat(settings.column(Column.MINUTES_PLAYED)).isEqualTo("minutes");
     assertThat(settings.column(Column.GAME_DATE)).isEqualTo("game_date");
+    assertThat(settings.waitSlice()).isEqualTo(Duration.ofMillis(750));
+    assertThat(settings.jobCreation()).isEqualTo(BigQueryGamesQuery.JobCreation.OPTIONAL);
+    assertThat(settings.readAttempts()).isEqualTo(6);
   }
 
   @Test
@@ -104,8 +113,16 @@ class BigQuerySettingsTest {
           + " game_date, opponent_team_abbr, points, minutes_played, team_abbr, game_id; got 'ast'",
       "bigquery.tabel|nba.games|bigquery.tabel: unknown BigQuery setting; known: bigquery.project, bigquery.table,"
           + " bigquery.location, bigquery.host, bigquery.maximum-bytes-billed, bigquery.labels, bigquery.credentials,"
+          + " bigquery.wait-slice, bigquery.job-creation, bigquery.read-attempts,"
           + " bigquery.columns.<field> for fields player_lookup, game_date, opponent_team_abbr, points,"
           + " minutes_played, team_abbr, game_id; got 'nba.games'",
+      "bigquery.wait-slice|0s|bigquery.wait-slice: must be a duration from 1ms to 60s; got '0s'",
+      "bigquery.wait-slice|2m|bigquery.wait-slice: must be a duration from 1ms to 60s; got '2m'",
+      "bigquery.wait-slice|soon|bigquery.wait-slice: must be a duration from 1ms to 60s; use 500ms, 30s, 2m or"
+          + " ISO-8601 like PT30S; got 'soon'",
+      "bigquery.job-creation|never|bigquery.job-creation: must be required or optional; got 'never'",
+      "bigquery.read-attempts|0|bigquery.read-attempts: must be a whole number from 1 to 20; got '0'",
+      "bigquery.read-attempts|many|bigquery.read-attempts: must be a whole number from 1 to 20; got 'many'",
   })
   void parse_badValue_namesKeyAndValue(String key, String value, String message) {
     assertThatThrownBy(() -> BigQuerySettings.parse(Map.of(key, value)))

@@ -95,4 +95,23 @@ class GamesSqlTest {
     assertThat(parameters.get("players").getArrayValues()).extracting(QueryParameterValue::getValue)
         .containsExactlyElementsOf(players);
   }
+
+  @Test
+  void parameters_restForm_sameNamesTypesAndValuesAsTheClientForm() {
+    GamesSql sql = new GamesSql(TABLE, defaults(), GamesSql.Form.QUALIFY);
+    List<String> players = List.of("o'neal`; DROP TABLE games; --", "jokic");
+    WindowQuery query = new WindowQuery(players, LocalDate.of(2024, 1, 10), 90, 30);
+
+    List<com.google.api.services.bigquery.model.QueryParameter> parameters = sql.parameters(query);
+
+    assertThat(parameters).extracting(p -> p.getName() + ":" + p.getParameterType().getType())
+        .containsExactly("window_start:DATE", "window_end:DATE", "players:ARRAY", "max_games:INT64");
+    assertThat(parameters.get(0).getParameterValue().getValue()).isEqualTo("2023-10-12");
+    assertThat(parameters.get(1).getParameterValue().getValue()).isEqualTo("2024-01-10");
+    assertThat(parameters.get(2).getParameterType().getArrayType().getType()).isEqualTo("STRING");
+    assertThat(parameters.get(2).getParameterValue().getArrayValues())
+        .extracting(com.google.api.services.bigquery.model.QueryParameterValue::getValue)
+        .containsExactlyElementsOf(players);
+    assertThat(parameters.get(3).getParameterValue().getValue()).isEqualTo("30");
+  }
 }

@@ -3,18 +3,16 @@ package dev.gamehistory.loader.bigquery.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.cloud.bigquery.Field;
-import com.google.cloud.bigquery.FieldList;
-import com.google.cloud.bigquery.FieldValue;
-import com.google.cloud.bigquery.FieldValueList;
-import com.google.cloud.bigquery.Schema;
-import com.google.cloud.bigquery.StandardSQLTypeName;
+import com.google.api.client.util.Data;
+import com.google.api.services.bigquery.model.TableCell;
+import com.google.api.services.bigquery.model.TableFieldSchema;
+import com.google.api.services.bigquery.model.TableRow;
+import com.google.api.services.bigquery.model.TableSchema;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.HistoricalGame;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -24,21 +22,26 @@ import org.junit.jupiter.api.Test;
 class RowMapperTest {
 
   // The result's columns in another order than the statement's, to show mapping is by name.
-  private static final Schema SCHEMA = Schema.of(
-      Field.of("game_rank", StandardSQLTypeName.INT64),
-      Field.of("player_lookup", StandardSQLTypeName.STRING),
-      Field.of("game_date", StandardSQLTypeName.DATE),
-      Field.of("opponent_team_abbr", StandardSQLTypeName.STRING),
-      Field.of("points", StandardSQLTypeName.INT64),
-      Field.of("minutes_played", StandardSQLTypeName.NUMERIC),
-      Field.of("rest_days", StandardSQLTypeName.INT64));
+  private static final TableSchema SCHEMA = new TableSchema().setFields(List.of(
+      field("game_rank", "INTEGER"),
+      field("player_lookup", "STRING"),
+      field("game_date", "DATE"),
+      field("opponent_team_abbr", "STRING"),
+      field("points", "INTEGER"),
+      field("minutes_played", "NUMERIC"),
+      field("rest_days", "INTEGER")));
 
-  private static FieldValueList row(String... values) {
-    List<FieldValue> fields = new ArrayList<>();
+  private static TableFieldSchema field(String name, String type) {
+    return new TableFieldSchema().setName(name).setType(type);
+  }
+
+  /** A row as the REST API sends it: every value as text, NULL as JSON null. */
+  private static TableRow row(String... values) {
+    List<TableCell> cells = new ArrayList<>();
     for (String value : values) {
-      fields.add(FieldValue.of(FieldValue.Attribute.PRIMITIVE, value));
+      cells.add(new TableCell().setV(value == null ? Data.NULL_STRING : value));
     }
-    return FieldValueList.of(fields, FieldList.of(SCHEMA.getFields()));
+    return new TableRow().setF(cells);
   }
 
   @Test
@@ -64,14 +67,7 @@ class RowMapperTest {
   void games_noSchema_readsStatementOrder() {
     RowMapper mapper = new RowMapper(null, Set.of("a"), 30);
 
-    mapper.add(FieldValueList.of(Arrays.asList(
-        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "a"),
-        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "2024-01-08"),
-        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "BOS"),
-        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "0"),
-        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "0"),
-        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "1"),
-        FieldValue.of(FieldValue.Attribute.PRIMITIVE, "0"))));
+    mapper.add(row("a", "2024-01-08", "BOS", "0", "0", "1", "0"));
 
     assertThat(mapper.games(List.of("a")).get("a")).containsExactly(new HistoricalGame("a", LocalDate.of(2024, 1, 8),
         "BOS", OptionalInt.of(0), Optional.of(new BigDecimal("0.0")), 1, OptionalInt.of(0)));
@@ -108,6 +104,24 @@ class RowMapperTest {
     assertThatThrownBy(() -> mapper.add(row("1", "a", "2024-01-08", "BOS", "many", "1", null)))
         .isInstanceOf(BackendException.class)
         .hasMessageStartingWith("the result holds a malformed row: java.lang.NumberFormatException");
+  }
+
+  @Test
+  void add_nullInRequiredColumn_permanentError() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 30);
+
+    assertThatThrownBy(() -> mapper.add(row("1", "a", "2024-01-08", null, "1", "1", null)))
+        .isInstanceOf(BackendException.class)
+        .hasMessage("the result holds a NULL opponent_team_abbr");
+  }
+
+  @Test
+  void new_schemaWithoutAColumn_permanentError() {
+    TableSchema schema = new TableSchema().setFields(List.of(field("player_lookup", "STRING")));
+
+    assertThatThrownBy(() -> new RowMapper(schema, Set.of("a"), 30))
+        .isInstanceOf(BackendException.class)
+        .hasMessage("the result has no column game_date");
   }
 
   @Test

@@ -1,0 +1,144 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.googleapis.services.json.AbstractGoogleJsonClientRequest;
+import com.google.api.client.http.HttpRequest;
+import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.HttpResponse;
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.api.client.json.JsonFactory;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.api.services.bigquery.Bigquery;
+import com.google.api.services.bigquery.model.GetQueryResultsResponse;
+import com.google.api.services.bigquery.model.JobCancelResponse;
+import com.google.api.services.bigquery.model.JobReference;
+import com.google.api.services.bigquery.model.QueryRequest;
+import com.google.api.services.bigquery.model.QueryResponse;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryOptions;
+import com.google.cloud.http.HttpTransportOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The three REST calls of the query protocol ({@code jobs.query}, {@code jobs.getQueryResults},
+ * {@code jobs.cancel}) on the generated BigQuery model that google-cloud-bigquery itself uses.
+ *
+ * <p>Why not the client's public API: its {@code QueryResponse} hides the completion flag of
+ * {@code getQueryResults} (package-private in 2.73.0), its waits ({@code Job.waitFor},
+ * {@code TableResult} paging) cannot be stopped from another thread, and a long-poll cannot be
+ * bounded per request. Here every request has the server wait and the HTTP read timeout it needs,
+ * and runs inside an {@link Exchange}, so that stopping a query disconnects its request at once.
+ *
+ * <p>The client's options are kept: host, credentials and headers (through the transport options'
+ * request initializer), application name and project. The HTTP transport is a
+ * {@link NetHttpTransport} whose connections the exchange can disconnect; it honours the JVM's
+ * proxy settings, as the client's default transport does. No call is retried here.
+ */
+public final class BigQueryRest {
+
+  /** How long an HTTP read may last beyond the server-side wait it asked for. */
+  public static final Duration READ_MARGIN = Duration.ofSeconds(10);
+
+  private static final JsonFactory JSON = GsonFactory.getDefaultInstance();
+
+  private final Bigquery api;
+  private final String project;
+  private final int connectTimeoutMillis;
+
+  private BigQueryRest(Bigquery api, String project, int connectTimeoutMillis) {
+    this.api = api;
+    this.project = project;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+  }
+
+  /** The REST calls with {@code client}'s host, credentials, headers and project. */
+  public static BigQueryRest of(BigQuery client) {
+    BigQueryOptions options = client.getOptions();
+    if (!(options.getTransportOptions() instanceof HttpTransportOptions transportOptions)) {
+      throw new IllegalArgumentException("the BigQuery client must use HTTP transport options, not "
+          + options.getTransportOptions().getClass().getName());
+    }
+    HttpRequestInitializer initializer = transportOptions.getHttpRequestInitializer(options);
+    NetHttpTransport transport = new NetHttpTransport.Builder().setConnectionFactory(Exchange.connections()).build();
+    Bigquery api = new Bigquery.Builder(transport, JSON, initializer)
+        .setRootUrl(options.getResolvedApiaryHost("bigquery"))
+        .setApplicationName(options.getApplicationName())
+        .build();
+    int connect = transportOptions.getConnectTimeout() > 0 ? transportOptions.getConnectTimeout() : 20_000;
+    return new BigQueryRest(api, Objects.requireNonNull(options.getProjectId(), "the client's project"), connect);
+  }
+
+  /** The project queries run in. */
+  public String project() {
+    return project;
+  }
+
+  /** {@code jobs.query}: runs the statement, waiting on the server up to the request's {@code timeoutMs}. */
+  public QueryResponse query(QueryRequest request, Exchange exchange) throws IOException {
+    long wait = request.getTimeoutMs() == null ? 10_000L : request.getTimeoutMs();
+    return execute(api.jobs().query(project, request), wait, exchange, QueryResponse.class);
+  }
+
+  /**
+   * {@code jobs.getQueryResults}: waits on the server up to {@code waitMillis} for the job to finish,
+   * then returns the page at {@code pageToken} (the first when {@code null}).
+   */
+  public GetQueryResultsResponse getQueryResults(JobReference job, @Nullable String pageToken,
+      @Nullable Long maxResults, long waitMillis, Exchange exchange) throws IOException {
+    Bigquery.Jobs.GetQueryResults call = api.jobs().getQueryResults(job.getProjectId(), job.getJobId())
+        .setTimeoutMs(waitMillis);
+    if (job.getLocation() != null) {
+      call.setLocation(job.getLocation());
+    }
+    if (pageToken != null) {
+      call.setPageToken(pageToken);
+    }
+    if (maxResults != null) {
+      call.setMaxResults(maxResults);
+    }
+    return execute(call, waitMillis, exchange, GetQueryResultsResponse.class);
+  }
+
+  /** {@code jobs.cancel}, reading back only the job's state. */
+  public void cancel(JobReference job, Duration timeout, Exchange exchange) throws IOException {
+    Bigquery.Jobs.Cancel call = api.jobs().cancel(job.getProjectId(), job.getJobId()).setFields("job/status/state");
+    if (job.getLocation() != null) {
+      call.setLocation(job.getLocation());
+    }
+    HttpRequest request = call.buildHttpRequest();
+    int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    request.setConnectTimeout(millis).setReadTimeout(millis);
+    send(request, exchange, JobCancelResponse.class);
+  }
+
+  private <T> T execute(AbstractGoogleJsonClientRequest<T> call, long serverWaitMillis, Exchange exchange,
+      Class<T> type) throws IOException {
+    HttpRequest request = call.buildHttpRequest();
+    long read = serverWaitMillis + READ_MARGIN.toMillis();
+    request.setConnectTimeout(connectTimeoutMillis)
+        .setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(read, request.getReadTimeout())));
+    return send(request, exchange, type);
+  }
+
+  private static <T> T send(HttpRequest request, Exchange exchange, Class<T> type) throws IOException {
+    request.setThrowExceptionOnExecuteError(false).setNumberOfRetries(0);
+    Exchange.Scope scope = exchange.enter();
+    try {
+      HttpResponse response = request.execute();
+      try {
+        if (!response.isSuccessStatusCode()) {
+          throw GoogleJsonResponseException.from(JSON, response);
+        }
+        return response.parseAs(type);
+      } finally {
+        // Closes the body only: the connection goes back to the keep-alive pool.
+        response.ignore();
+      }
+    } finally {
+      scope.close();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import com.google.api.client.http.javanet.ConnectionFactory;
+import com.google.api.client.http.javanet.DefaultConnectionFactory;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The HTTP requests of one query, abortable from another thread: {@link #abort()} disconnects the
+ * connection of the request in flight, so that the thread blocked on it (a long-poll of up to the
+ * wait slice) wakes at once with an {@link IOException}, and refuses every later request of the
+ * query. Connections are attached by {@link #connections()}, the transport's connection factory,
+ * to the exchange the calling thread {@linkplain #enter() entered}.
+ */
+public final class Exchange {
+
+  private static final ThreadLocal<@Nullable Exchange> CURRENT = new ThreadLocal<>();
+
+  private @Nullable HttpURLConnection connection;
+  private boolean aborted;
+
+  /** Whether {@link #abort()} was called. */
+  public synchronized boolean isAborted() {
+    return aborted;
+  }
+
+  /** Disconnects the request in flight, if any, and refuses later ones; idempotent, never blocks on I/O. */
+  public void abort() {
+    HttpURLConnection inFlight;
+    synchronized (this) {
+      aborted = true;
+      inFlight = connection;
+      connection = null;
+    }
+    if (inFlight != null) {
+      inFlight.disconnect();
+    }
+  }
+
+  /** Makes this the calling thread's exchange until {@link Scope#close()}: its connections attach here. */
+  Scope enter() {
+    Exchange previous = CURRENT.get();
+    CURRENT.set(this);
+    return () -> {
+      synchronized (this) {
+        connection = null;
+      }
+      CURRENT.set(previous);
+    };
+  }
+
+  private void attach(HttpURLConnection opened) throws IOException {
+    synchronized (this) {
+      if (!aborted) {
+        connection = opened;
+        return;
+      }
+    }
+    opened.disconnect();
+    throw new IOException("request aborted: the query was stopped");
+  }
+
+  /** A connection factory that attaches every connection it opens to the calling thread's exchange. */
+  static ConnectionFactory connections() {
+    DefaultConnectionFactory direct = new DefaultConnectionFactory();
+    return (URL url) -> {
+      HttpURLConnection opened = direct.openConnection(url);
+      Exchange exchange = CURRENT.get();
+      if (exchange != null) {
+        exchange.attach(opened);
+      }
+      return opened;
+    };
+  }
+
+  /** Leaves the exchange entered by {@link #enter()}. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,442 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import com.google.api.services.bigquery.model.GetQueryResultsResponse;
+import com.google.api.services.bigquery.model.JobReference;
+import com.google.api.services.bigquery.model.QueryRequest;
+import com.google.api.services.bigquery.model.QueryResponse;
+import com.google.api.services.bigquery.model.TableRow;
+import com.google.api.services.bigquery.model.TableSchema;
+import dev.gamehistory.loader.BackendException;
+import dev.gamehistory.loader.BackendStatistics;
+import dev.gamehistory.loader.LoadCancelledException;
+import dev.gamehistory.loader.QueryTimeoutException;
+import dev.gamehistory.loader.RetryPolicy;
+import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
+import dev.gamehistory.loader.spi.QueryContext;
+import dev.gamehistory.loader.spi.QueryResult;
+import dev.gamehistory.loader.spi.WindowQuery;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the statement for one fetch with as few round trips as BigQuery allows, within the time the
+ * engine gives, on the thread that calls {@link #run}.
+ *
+ * <ol>
+ *   <li>One {@code jobs.query} request carries the statement, its parameters, labels,
+ *       {@code maximumBytesBilled}, the location, a random {@code requestId}, the job creation mode,
+ *       {@code jobTimeoutMs} equal to the query's time budget (BigQuery stops the job when the engine
+ *       stops waiting, even if no cancel arrives) and {@code timeoutMs}, the server-side wait: the
+ *       time left, at most one wait slice. When its answer is complete, its rows are the result.
+ *   <li>Otherwise the answer names the job: {@code jobs.getQueryResults} long-polls it with
+ *       {@code timeoutMs} bounded by the time left and the slice, and returns as soon as the job is
+ *       done, with the first page. There is no fixed-interval polling and no status read.
+ *   <li>Further pages ({@code getQueryResults} with the page token) are read only when the result
+ *       passes the response size limit or the configured page size.
+ *   <li>A transient failure of a read (a long-poll or a page: HTTP 5xx, 429, an I/O failure) is
+ *       retried in place with backoff within the time left; the job is never re-run for it. A
+ *       failure of {@code jobs.query} itself, or of the job, goes to the engine, which decides.
+ *   <li>When the engine stops the query (timeout, deadline, the caller's cancel, close), the request
+ *       in flight is disconnected at once ({@link Exchange}) and this thread, woken, sends
+ *       {@code jobs.cancel} itself before it returns: cancels scale with the queries running, with
+ *       no queue. A stop that comes while the first {@code jobs.query} is in flight has no job id to
+ *       cancel yet (BigQuery assigns it); that job ends at its {@code jobTimeoutMs}.
+ * </ol>
+ */
+public final class QueryRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
+
+  /** How long a fetch whose time ran out waits for the engine to cancel it before giving up itself. */
+  public static final Duration TIMEOUT_GRACE = Duration.ofSeconds(1);
+  /** The longest a {@code jobs.cancel} request may take. */
+  public static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
+  /** The first pause after a poll that returned incomplete well before its wait; doubles up to {@link #MAX_EARLY_POLL_PAUSE}. */
+  public static final Duration FIRST_EARLY_POLL_PAUSE = Duration.ofMillis(25);
+  /** The longest pause after a poll that returned incomplete early. */
+  public static final Duration MAX_EARLY_POLL_PAUSE = Duration.ofMillis(500);
+
+  /** The first backoff of a read retried in place; each next one doubles, up to {@link #MAX_READ_BACKOFF}. */
+  public static final Duration FIRST_READ_BACKOFF = Duration.ofMillis(100);
+  /** The longest backoff of a read retried in place. */
+  public static final Duration MAX_READ_BACKOFF = Duration.ofSeconds(1);
+
+  private final BigQueryRest rest;
+  private final GamesSql sql;
+  private final String location;
+  private final Map<String, String> labels;
+  private final OptionalLong maximumBytesBilled;
+  private final OptionalLong pageSize;
+  private final Duration waitSlice;
+  private final BigQueryGamesQuery.JobCreation jobCreation;
+  private final RetryPolicy readRetry;
+  private final Set<Execution> active = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * A runner.
+   *
+   * @param rest the REST calls
+   * @param sql the statement
+   * @param location the jobs' location
+   * @param labels labels for every job
+   * @param maximumBytesBilled the most bytes a query may bill, when present
+   * @param pageSize rows per response, when present; otherwise BigQuery's response size limit
+   * @param waitSlice the longest server-side wait of one request
+   * @param jobCreation the job creation mode
+   * @param readRetry attempts and backoff of reads retried in place
+   */
+  public QueryRunner(BigQueryRest rest, GamesSql sql, String location, Map<String, String> labels,
+      OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice, BigQueryGamesQuery.JobCreation jobCreation,
+      RetryPolicy readRetry) {
+    this.rest = Objects.requireNonNull(rest, "rest");
+    this.sql = Objects.requireNonNull(sql, "sql");
+    this.location = Objects.requireNonNull(location, "location");
+    this.labels = Map.copyOf(labels);
+    this.maximumBytesBilled = Objects.requireNonNull(maximumBytesBilled, "maximumBytesBilled");
+    this.pageSize = Objects.requireNonNull(pageSize, "pageSize");
+    this.waitSlice = Objects.requireNonNull(waitSlice, "waitSlice");
+    this.jobCreation = Objects.requireNonNull(jobCreation, "jobCreation");
+    this.readRetry = Objects.requireNonNull(readRetry, "readRetry");
+  }
+
+  /** Retries of a read: {@code attempts} tries, 100 ms first backoff doubling to 1 s, half random. */
+  public static RetryPolicy readRetry(int attempts) {
+    return new RetryPolicy(attempts, FIRST_READ_BACKOFF, MAX_READ_BACKOFF, 0.5);
+  }
+
+  /** The {@code jobs.query} request for {@code query} with the given budget and first wait; see the class description. */
+  public QueryRequest request(WindowQuery query, Duration budget, long waitMillis) {
+    QueryRequest request = new QueryRequest()
+        .setQuery(sql.sql())
+        .setUseLegacySql(false)
+        .setParameterMode("NAMED")
+        .setQueryParameters(sql.parameters(query))
+        .setLocation(location)
+        .setRequestId(UUID.randomUUID().toString())
+        .setJobCreationMode(jobCreation.apiValue())
+        .setJobTimeoutMs(ceilMillis(budget))
+        .setTimeoutMs(waitMillis);
+    if (!labels.isEmpty()) {
+      request.setLabels(labels);
+    }
+    maximumBytesBilled.ifPresent(request::setMaximumBytesBilled);
+    pageSize.ifPresent(request::setMaxResults);
+    return request;
+  }
+
+  /** Runs one fetch; see the class description. */
+  public QueryResult run(WindowQuery query, QueryContext context) {
+    Execution execution = new Execution(query, context);
+    active.add(execution);
+    try {
+      if (closed) {
+        execution.exchange.abort();
+      }
+      return execution.run();
+    } finally {
+      active.remove(execution);
+      synchronized (active) {
+        active.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Stops every running fetch (each sends its own cancel) and waits up to {@code grace} for them to
+   * return; later fetches fail as cancelled at once.
+   */
+  public void close(Duration grace) {
+    closed = true;
+    for (Execution execution : active) {
+      execution.exchange.abort();
+    }
+    long end = System.nanoTime() + grace.toNanos();
+    synchronized (active) {
+      while (!active.isEmpty()) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn("{} BigQuery fetch(es) still running {} ms after close", active.size(), grace.toMillis());
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(active, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** One fetch's state; used by one thread, except {@link Exchange#abort()}. */
+  private final class Execution {
+    private final WindowQuery query;
+    private final QueryContext context;
+    private final Exchange exchange = new Exchange();
+    private final long startNanos = System.nanoTime();
+    private final SplittableRandom random = new SplittableRandom();
+    private @Nullable JobReference job;
+    private boolean jobDone;
+    private boolean cancelSent;
+    private long requests;
+    private Duration earlyPollPause = FIRST_EARLY_POLL_PAUSE;
+
+    Execution(WindowQuery query, QueryContext context) {
+      this.query = query;
+      this.context = context;
+    }
+
+    QueryResult run() {
+      context.onCancel(exchange::abort);
+      checkStop();
+      Duration budget = context.remaining();
+      QueryRequest request = request(query, budget, waitMillis());
+      LOG.debug("jobs.query for {} player(s), request {}", query.players().size(), request.getRequestId());
+      QueryResponse first;
+      try {
+        requests++;
+        first = rest.query(request, exchange);
+      } catch (IOException e) {
+        // No job is known: nothing to cancel (a permanent error created none).
+        checkStop();
+        throw Errors.classify(e);
+      }
+      job = first.getJobReference();
+      try {
+        return complete(first);
+      } catch (BackendException e) {
+        if (e.isRetryable()) {
+          // Reads gave up: stop the job, so that a retry by the engine does not run beside it.
+          cancelJob();
+        }
+        throw e;
+      }
+    }
+
+    private QueryResult complete(QueryResponse first) {
+      Page page = Page.of(first);
+      checkStop();
+      while (!page.complete()) {
+        page = read(null);
+      }
+      jobDone = true;
+      long fetchStart = System.nanoTime();
+      RowMapper mapper = new RowMapper(page.schema(), new HashSet<>(query.players()), query.maxGames());
+      BigInteger totalRows = page.totalRows();
+      Long bytesProcessed = first.getTotalBytesProcessed() != null ? first.getTotalBytesProcessed() : page.bytesProcessed();
+      Boolean cacheHit = first.getCacheHit() != null ? first.getCacheHit() : page.cacheHit();
+      while (true) {
+        for (TableRow row : page.rows()) {
+          mapper.add(row);
+        }
+        if (page.pageToken() == null) {
+          break;
+        }
+        checkStop();
+        page = read(page.pageToken());
+      }
+      Duration fetching = Duration.ofNanos(System.nanoTime() - fetchStart);
+      if (totalRows != null && !BigInteger.valueOf(mapper.rows()).equals(totalRows)) {
+        throw BackendException.transientError("incompleteResult", "read " + mapper.rows() + " of the "
+            + totalRows + " rows " + describeJob() + " returned", null);
+      }
+      LOG.debug("{} returned {} rows in {} request(s)", describeJob(), mapper.rows(), requests);
+      BackendStatistics statistics = BackendStatistics.builder()
+          .jobId(job == null ? null : job.getJobId())
+          .queryId(first.getQueryId())
+          .jobCreationReason(first.getJobCreationReason() == null ? null : first.getJobCreationReason().getCode())
+          .requests(requests)
+          .bytesProcessed(bytesProcessed)
+          .bytesBilled(first.getTotalBytesBilled())
+          .cacheHit(cacheHit)
+          .slotMillis(first.getTotalSlotMs())
+          .queued(between(first.getCreationTime(), first.getStartTime()))
+          .executing(between(first.getStartTime(), first.getEndTime()))
+          .fetching(fetching)
+          .build();
+      return new QueryResult(mapper.games(query.players()), mapper.rows(), Optional.of(statistics));
+    }
+
+    /**
+     * One {@code getQueryResults}: a long-poll of the job ({@code pageToken == null}) or a page;
+     * transient failures retried in place within the time left.
+     */
+    private Page read(@Nullable String pageToken) {
+      JobReference known = job;
+      if (known == null) {
+        throw BackendException.permanentError(RowMapper.UNEXPECTED_RESULT,
+            "BigQuery answered an incomplete or paged result without a job reference", null);
+      }
+      for (int attempt = 1; ; attempt++) {
+        checkStop();
+        long wait = waitMillis();
+        long sent = System.nanoTime();
+        try {
+          requests++;
+          GetQueryResultsResponse response = rest.getQueryResults(known, pageToken,
+              pageSize.isPresent() ? pageSize.getAsLong() : null, wait, exchange);
+          Page page = Page.of(response);
+          if (!page.complete()) {
+            pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
+          }
+          return page;
+        } catch (IOException e) {
+          checkStop();
+          BackendException failure = Errors.classify(e);
+          if (!failure.isRetryable() || attempt >= readRetry.maxAttempts()) {
+            throw failure;
+          }
+          Duration backoff = readRetry.backoff(attempt, random.nextDouble());
+          if (backoff.compareTo(context.remaining()) >= 0) {
+            throw failure;
+          }
+          LOG.debug("{}: read failed ({}: {}); retrying in place after {} ms", describeJob(), failure.reason(),
+              failure.getMessage(), backoff.toMillis());
+          pause(backoff);
+        }
+      }
+    }
+
+    /**
+     * A poll that came back incomplete in well under the wait it asked for (a server that does not
+     * honour {@code timeoutMs}) is followed by a pause, so that polling never spins.
+     */
+    private void pauseIfEarly(long waitMillis, Duration took) {
+      if (took.toMillis() * 2 >= waitMillis) {
+        earlyPollPause = FIRST_EARLY_POLL_PAUSE;
+        return;
+      }
+      pause(earlyPollPause);
+      Duration doubled = earlyPollPause.multipliedBy(2);
+      earlyPollPause = doubled.compareTo(MAX_EARLY_POLL_PAUSE) <= 0 ? doubled : MAX_EARLY_POLL_PAUSE;
+    }
+
+    private void pause(Duration pause) {
+      try {
+        context.awaitCancellation(min(pause, context.remaining()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      checkStop();
+    }
+
+    /** The server-side wait of the next request: the time left, at most one slice, at least 1 ms. */
+    private long waitMillis() {
+      return Math.max(1, ceilMillis(min(context.remaining(), waitSlice)));
+    }
+
+    /**
+     * Throws when the query was stopped (the engine's cancel, close) or its time ran out, after
+     * cancelling the job. When the time is out, waits up to {@link #TIMEOUT_GRACE} for the engine's
+     * own timer (due at the same instant), so that the engine, not the backend, decides how the
+     * attempt ended.
+     */
+    private void checkStop() {
+      if (!stopped() && context.remaining().isZero()) {
+        cancelJob();
+        try {
+          context.awaitCancellation(TIMEOUT_GRACE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (!stopped()) {
+          throw QueryTimeoutException.of(Duration.ofNanos(System.nanoTime() - startNanos), query.players().size());
+        }
+      }
+      if (stopped()) {
+        cancelJob();
+        String why = context.isCancelled() ? "was cancelled" : "was stopped: the backend is closed";
+        throw LoadCancelledException.of("query " + context.queryId() + " (" + describeJob() + ") " + why);
+      }
+    }
+
+    private boolean stopped() {
+      return context.isCancelled() || exchange.isAborted();
+    }
+
+    /** Sends {@code jobs.cancel} from this thread, once, when a job is known and not done. */
+    private void cancelJob() {
+      JobReference known = job;
+      if (known == null || jobDone || cancelSent) {
+        return;
+      }
+      cancelSent = true;
+      boolean interrupted = Thread.interrupted();
+      try {
+        requests++;
+        rest.cancel(known, CANCEL_TIMEOUT, new Exchange());
+        LOG.debug("cancel of job {} sent", known.getJobId());
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("cancel of job {} failed: {}", known.getJobId(), e.toString());
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private String describeJob() {
+      JobReference known = job;
+      return known == null ? "a query without a job id yet" : "job " + known.getJobId();
+    }
+  }
+
+  /** What one response says about the result. */
+  private record Page(boolean complete, List<TableRow> rows, @Nullable String pageToken,
+      @Nullable BigInteger totalRows, @Nullable TableSchema schema, @Nullable Long bytesProcessed,
+      @Nullable Boolean cacheHit) {
+
+    static Page of(QueryResponse response) {
+      return new Page(Boolean.TRUE.equals(response.getJobComplete()), rowsOf(response.getRows()),
+          response.getPageToken(), response.getTotalRows(), response.getSchema(),
+          response.getTotalBytesProcessed(), response.getCacheHit());
+    }
+
+    static Page of(GetQueryResultsResponse response) {
+      return new Page(Boolean.TRUE.equals(response.getJobComplete()), rowsOf(response.getRows()),
+          response.getPageToken(), response.getTotalRows(), response.getSchema(),
+          response.getTotalBytesProcessed(), response.getCacheHit());
+    }
+
+    private static List<TableRow> rowsOf(@Nullable List<TableRow> rows) {
+      return rows == null ? List.of() : rows;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static @Nullable Duration between(@Nullable Long fromMillis, @Nullable Long toMillis) {
+    if (fromMillis == null || toMillis == null || fromMillis <= 0 || toMillis < fromMillis) {
+      return null;
+    }
+    return Duration.ofMillis(toMillis - fromMillis);
+  }
+
+  /** Milliseconds rounded up, saturated. */
+  static long ceilMillis(Duration duration) {
+    try {
+      long millis = duration.toMillis();
+      return duration.minusMillis(millis).isZero() ? millis : millis + 1;
+    } catch (ArithmeticException overflow) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
