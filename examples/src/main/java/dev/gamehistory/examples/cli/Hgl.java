@@ -23,7 +23,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code hgl} command line: {@code load}, {@code seed}, {@code explain} and {@code bench}.
+ * The {@code hgl} command line: {@code load}, {@code seed}, {@code explain}, {@code bench} and {@code compare}.
  *
  * <p>Exit codes: {@value #EXIT_OK} success; {@value #EXIT_INCOMPLETE} some players failed;
  * {@value #EXIT_USAGE} bad usage or settings (one line on stderr naming the culprit and the value);
@@ -70,6 +70,7 @@ public final class Hgl implements Runnable {
     commandLine.addSubcommand(new SeedCommand(context));
     commandLine.addSubcommand(new ExplainCommand(context));
     commandLine.addSubcommand(new BenchCommand(context));
+    commandLine.addSubcommand(new CompareCommand(context));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(Hgl::badUsage);
     commandLine.setExecutionExceptionHandler(Hgl::failed);
@@ -81,7 +82,7 @@ public final class Hgl implements Runnable {
   public void run() {
     CommandLine commandLine = Objects.requireNonNull(spec, "spec").commandLine();
     commandLine.usage(commandLine.getErr());
-    throw new ParameterException(commandLine, "missing command: one of load, seed, explain, bench");
+    throw new ParameterException(commandLine, "missing command: one of load, seed, explain, bench, compare");
   }
 
   /** A picocli parse error: one line, exit 2. */

@@ -40,6 +40,6 @@ class HglTest {
     assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_USAGE);
     assertThat(result.out()).isEmpty();
     assertThat(result.err()).startsWith("Usage: hgl [-hV] COMMAND")
-        .endsWith("hgl: missing command: one of load, seed, explain, bench; see 'hgl --help'" + System.lineSeparator());
+        .endsWith("hgl: missing command: one of load, seed, explain, bench, compare; see 'hgl --help'" + System.lineSeparator());
   }
 }

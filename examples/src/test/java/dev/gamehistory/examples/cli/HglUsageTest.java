@@ -37,7 +37,8 @@ class HglUsageTest {
 
   @Test
   void hgl_unknownCommand() {
-    assertUsage(hgl("lod"), "hgl: unknown command 'lod'; one of load, seed, explain, bench; see 'hgl --help'");
+    assertUsage(hgl("lod"),
+        "hgl: unknown command 'lod'; one of load, seed, explain, bench, compare; see 'hgl --help'");
   }
 
   @Test
