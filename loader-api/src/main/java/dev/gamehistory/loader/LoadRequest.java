@@ -37,6 +37,10 @@ public record LoadRequest(
   public static final int MAX_LOOKBACK_DAYS = 3650;
   /** The largest number of games per player. */
   public static final int MAX_MAX_GAMES = 1000;
+  /** The earliest window start: the first BigQuery DATE. */
+  public static final LocalDate MIN_DATE = LocalDate.of(1, 1, 1);
+  /** The latest game date: the last BigQuery DATE. */
+  public static final LocalDate MAX_DATE = LocalDate.of(9999, 12, 31);
 
   /**
    * Validates every field and collapses duplicate players.
@@ -50,6 +54,11 @@ public record LoadRequest(
     players = distinctPlayers(players);
     checkLookbackDays(lookbackDays);
     checkMaxGames(maxGames);
+    if (gameDate.isAfter(MAX_DATE) || gameDate.minusDays(lookbackDays).isBefore(MIN_DATE)) {
+      throw new IllegalArgumentException("the window " + gameDate.minusDays(lookbackDays) + " .. " + gameDate
+          + " (gameDate " + gameDate + ", lookbackDays " + lookbackDays + ") must lie within " + MIN_DATE + " .. "
+          + MAX_DATE + ", the range of a BigQuery DATE");
+    }
     if (deadline.isPresent() && (deadline.get().isNegative() || deadline.get().isZero())) {
       throw new IllegalArgumentException("deadline must be positive but was " + deadline.get());
     }

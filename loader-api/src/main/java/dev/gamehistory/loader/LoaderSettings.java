@@ -87,14 +87,29 @@ public record LoaderSettings(
   }
 
   /**
-   * Parses settings from properties; see {@link #fromMap(Map)}.
+   * Parses settings from properties; see {@link #fromMap(Map)}. Every key and value must be a
+   * {@code String}: another object (a {@code Duration} put under {@code deadline}, say) is rejected
+   * naming the key, never ignored.
    *
    * @throws LoaderSettingsException naming the key and the value for an unknown key or a bad value
    */
   public static LoaderSettings fromProperties(Properties properties) {
     Map<String, String> values = new TreeMap<>();
+    for (Map.Entry<Object, Object> entry : properties.entrySet()) {
+      if (!(entry.getKey() instanceof String key)) {
+        throw new LoaderSettingsException(String.valueOf(entry.getKey()), null, entry.getKey()
+            + ": a settings key must be a string, not a " + entry.getKey().getClass().getName());
+      }
+      if (!(entry.getValue() instanceof String value)) {
+        throw new LoaderSettingsException(key, String.valueOf(entry.getValue()), key + ": must be given as a string,"
+            + " not a " + entry.getValue().getClass().getName() + "; got '" + entry.getValue() + "'");
+      }
+      values.put(key, value);
+    }
+    // Defaults of the Properties object (which entrySet() leaves out) count as given, under the
+    // entries themselves.
     for (String name : properties.stringPropertyNames()) {
-      values.put(name, properties.getProperty(name));
+      values.putIfAbsent(name, properties.getProperty(name));
     }
     return fromMap(values);
   }

@@ -439,6 +439,80 @@ class EngineTest {
   }
 
   @Test
+  void load_gamesOldestFirstWithRanksInOrderIsAContractViolation() {
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> QueryResult.of(Map.of("a", List.of(
+        withRest(game("a", GAME_DATE.minusDays(9), 1), null), withRest(game("a", GAME_DATE.minusDays(2), 2), null)))));
+    LoadResult result = loader(backend, settings(Strategy.batch(), Duration.ofSeconds(5), LONG_DEADLINE, RetryPolicy.none()))
+        .load(request(List.of("a")));
+
+    assertThat(result.failures().get("a")).hasMessage("backend scripted broke the contract: games of player 'a' are not"
+        + " newest first: game 2 on " + GAME_DATE.minusDays(2) + " follows " + GAME_DATE.minusDays(9));
+  }
+
+  @Test
+  void load_wrongRestDaysAreAContractViolation() {
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> QueryResult.of(Map.of("a", List.of(
+        withRest(game("a", GAME_DATE.minusDays(2), 1), 3), withRest(game("a", GAME_DATE.minusDays(9), 2), null)))));
+    LoadResult result = loader(backend, settings(Strategy.batch(), Duration.ofSeconds(5), LONG_DEADLINE, RetryPolicy.none()))
+        .load(request(List.of("a")));
+
+    assertThat(result.failures().get("a")).hasMessage("backend scripted broke the contract: game 1 of player 'a' has"
+        + " rest days 3 but the next game is 7 day(s) before it");
+  }
+
+  @Test
+  void load_restDaysOnTheEarliestGameOfAnIncompleteHistoryAreAContractViolation() {
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> QueryResult.of(Map.of("a", List.of(
+        withRest(game("a", GAME_DATE.minusDays(2), 1), 2)))));
+    LoadResult result = loader(backend, settings(Strategy.batch(), Duration.ofSeconds(5), LONG_DEADLINE, RetryPolicy.none()))
+        .load(request(List.of("a")));
+
+    assertThat(result.failures().get("a")).hasMessage("backend scripted broke the contract: game 1 of player 'a' has"
+        + " rest days 2 but is the player's earliest game in the window");
+  }
+
+  @Test
+  void load_correctRestDaysPassTheCheck() {
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> QueryResult.of(Map.of("a", List.of(
+        withRest(game("a", GAME_DATE.minusDays(2), 1), 7), withRest(game("a", GAME_DATE.minusDays(9), 2), null)))));
+    LoadResult result = loader(backend, settings(Strategy.batch(), Duration.ofSeconds(5), LONG_DEADLINE, RetryPolicy.none()))
+        .load(request(List.of("a")));
+
+    assertThat(result.isComplete()).isTrue();
+  }
+
+  @Test
+  void load_backendFailsSomePlayersOfAQuery_onlyThoseFail() {
+    BackendException bad = BackendException.permanentError("unexpectedResult", "row 1: column points holds 'x'", null);
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> new QueryResult(
+        Map.of("a", List.of(game("a", GAME_DATE.minusDays(2), 1))), 2, Optional.empty(), Map.of("b", bad)));
+    LoadResult result = loader(backend, settings(Strategy.batch(), Duration.ofSeconds(5), LONG_DEADLINE,
+        RetryPolicy.of(3, Duration.ofMillis(1))))
+        .load(request(List.of("a", "b", "c")));
+
+    assertThat(result.games("a")).hasSize(1);
+    assertThat(result.games("c")).isEmpty();
+    assertThat(result.failures()).containsOnlyKeys("b");
+    assertThat(result.failures().get("b")).isSameAs(bad);
+    assertThat(backend.calls).hasSize(1);
+  }
+
+  @Test
+  void queryResult_playerWithGamesAndAFailure_rejected() {
+    BackendException bad = BackendException.permanentError("unexpectedResult", "bad", null);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QueryResult(
+        Map.of("a", List.of(game("a", GAME_DATE.minusDays(2), 1))), 1, Optional.empty(), Map.of("a", bad)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("player 'a' has both games and a failure");
+  }
+
+  private static HistoricalGame withRest(HistoricalGame game, Integer restDays) {
+    return new HistoricalGame(game.playerLookup(), game.gameDate(), game.opponentTeamAbbr(), game.points(),
+        game.minutesPlayed(), game.rank(), restDays == null ? OptionalInt.empty() : OptionalInt.of(restDays));
+  }
+
+  @Test
   void loadAsync_cancellingTheFutureCancelsRunningQueries() {
     ScriptedBackend backend = new ScriptedBackend((q, c) -> hang(c));
     HistoricalGamesLoader loader = loader(backend, settings(Strategy.perPlayer(2), Duration.ofSeconds(20), LONG_DEADLINE, RetryPolicy.none()));

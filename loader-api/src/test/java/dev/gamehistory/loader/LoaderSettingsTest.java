@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -330,5 +331,40 @@ class LoaderSettingsTest {
   @Test
   void fromMap_nullMapRejected() {
     assertThatThrownBy(() -> LoaderSettings.fromMap(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void fromProperties_valueNotAString_rejectedNamingTheKey() {
+    java.util.Properties properties = new java.util.Properties();
+    properties.put("deadline", java.time.Duration.ofSeconds(5));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoaderSettings.fromProperties(properties))
+        .isInstanceOfSatisfying(LoaderSettingsException.class, e -> assertThat(e.key()).isEqualTo("deadline"))
+        .hasMessage("deadline: must be given as a string, not a java.time.Duration; got 'PT5S'");
+  }
+
+  @Test
+  void fromProperties_defaultsOfTheProperties_read() {
+    java.util.Properties defaults = new java.util.Properties();
+    defaults.setProperty("deadline", "45s");
+    java.util.Properties properties = new java.util.Properties(defaults);
+    properties.setProperty("query-timeout", "10s");
+
+    LoaderSettings settings = LoaderSettings.fromProperties(properties);
+
+    assertThat(settings.timeouts().deadline()).isEqualTo(java.time.Duration.ofSeconds(45));
+  }
+
+  @Test
+  void loadRequest_windowOutsideTheBigQueryDateRange_rejected() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadRequest.of(java.time.LocalDate.of(1, 2, 1), List.of("a")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the window 0000-11-03 .. 0001-02-01 (gameDate 0001-02-01, lookbackDays 90) must lie within"
+            + " 0001-01-01 .. 9999-12-31, the range of a BigQuery DATE");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadRequest.of(java.time.LocalDate.of(10000, 1, 1), List.of("a")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the window 9999-10-03 .. +10000-01-01");
+    assertThat(LoadRequest.of(java.time.LocalDate.of(9999, 12, 31), List.of("a")).windowEnd())
+        .isEqualTo(java.time.LocalDate.of(9999, 12, 31));
   }
 }

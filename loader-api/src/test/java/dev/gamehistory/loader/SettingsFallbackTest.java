@@ -57,9 +57,9 @@ class SettingsFallbackTest {
   }
 
   @Test
-  void fromMap_chunkSizeZeroWithChunkedMain() {
-    assertThat(failure("strategy", "chunked", "chunk-size", "0", "fallback", "adaptive"))
-        .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
+  void fromMap_chunkSizeZeroWithChunkedMainAndAdaptiveFallback_acceptedAsTheJavadocSays() {
+    assertThat(strategy("strategy", "chunked", "chunk-size", "0", "fallback", "adaptive"))
+        .isEqualTo(Strategy.fallback(Strategy.chunked(100, 4), Strategy.adaptive(0, 4)));
   }
 
   @Test

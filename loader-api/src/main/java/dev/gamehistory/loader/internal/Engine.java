@@ -54,11 +54,8 @@ public final class Engine implements HistoricalGamesLoader {
     this.ownsTime = timeSource == null;
     this.time = timeSource == null ? new SystemTimeSource() : timeSource;
     AtomicInteger threads = new AtomicInteger();
-    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
-      Thread thread = new Thread(runnable, "hgl-worker-" + instance + "-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        runnable -> new Worker(this, runnable, "hgl-worker-" + instance + "-" + threads.incrementAndGet()));
   }
 
   @Override
@@ -88,11 +85,10 @@ public final class Engine implements HistoricalGamesLoader {
     LoadRun run = new LoadRun(this, request);
     runs.add(run);
     CompletableFuture<LoadResult> result = run.result();
-    result.whenComplete((value, error) -> {
-      if (result.isCancelled()) {
-        run.cancel("cancelled by the caller");
-      }
-    });
+    // Any completion of the caller's future ends the load: cancel, complete, completeExceptionally,
+    // orTimeout. When the load itself completed it, this is a no-op.
+    result.whenComplete((value, error) -> run.cancel(result.isCancelled()
+        ? "cancelled by the caller" : "the caller completed the result"));
     run.start();
     if (closed.get()) {
       run.cancel("loader closed");
@@ -114,6 +110,18 @@ public final class Engine implements HistoricalGamesLoader {
       run.cancel("loader closed");
     }
     workers.shutdown();
+    if (isOwnWorker()) {
+      // Called from a completion callback on one of this engine's threads: waiting for the workers
+      // would wait for this thread itself. The others end when their backend calls return.
+      try {
+        backend.close();
+      } finally {
+        if (ownsTime) {
+          time.scheduler().shutdownNow();
+        }
+      }
+      return;
+    }
     try {
       if (!workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
         workers.shutdownNow();
@@ -161,6 +169,22 @@ public final class Engine implements HistoricalGamesLoader {
 
   ExecutorService workers() {
     return workers;
+  }
+
+  /** Whether the calling thread is one of this engine's workers. */
+  boolean isOwnWorker() {
+    return Thread.currentThread() instanceof Worker worker && worker.engine == this;
+  }
+
+  /** A worker thread, marked with its engine. */
+  private static final class Worker extends Thread {
+    final Engine engine;
+
+    Worker(Engine engine, Runnable task, String name) {
+      super(task, name);
+      this.engine = engine;
+      setDaemon(true);
+    }
   }
 
   String nextQueryId() {

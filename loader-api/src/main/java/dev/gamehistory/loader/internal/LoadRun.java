@@ -18,10 +18,9 @@ import dev.gamehistory.loader.TimeoutPolicy;
 import dev.gamehistory.loader.spi.QueryResult;
 import dev.gamehistory.loader.spi.TimeSource;
 import dev.gamehistory.loader.spi.WindowQuery;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -40,15 +40,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One load: runs the strategy's stages over the backend, bounds every query with a
- * {@link TimeLimiter} on the shared scheduler, retries, splits, falls back, and ends every player
- * with exactly one outcome by the deadline.
+ * One load: runs the strategy's stages over the backend, bounds every query with its own timer on
+ * the shared scheduler (armed when the call starts, cancelled however the attempt ends), retries,
+ * splits, falls back, and ends every player with exactly one outcome by the deadline.
  *
  * <p>All state is guarded by {@code this}. Nothing under the lock blocks: backend calls run on the
  * worker executor, timers on the scheduler, and the result future is completed outside the lock.
@@ -86,6 +85,8 @@ final class LoadRun {
   private final Set<ScheduledFuture<?>> backoffs = new LinkedHashSet<>();
   private @Nullable ScheduledFuture<?> deadlineTimer;
   private int attemptIds;
+  private boolean pumping;
+  private boolean pumpAgain;
   private boolean done;
   private @Nullable LoadResult completion;
 
@@ -203,108 +204,156 @@ final class LoadRun {
 
   // ---- attempts -----------------------------------------------------------------------------
 
+  /**
+   * Launches queued tasks while slots are free. Driven as a loop: a call made while pumping (a
+   * backend or timer that completes on the calling thread) only asks for one more pass, so the stack
+   * does not grow with the number of queries.
+   */
   private void pump() {
-    while (!done && callsInFlight < parallelism && !queue.isEmpty()) {
-      launch(queue.pollFirst());
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        while (!done && callsInFlight < parallelism && !queue.isEmpty()) {
+          launch(queue.pollFirst());
+        }
+      } while (pumpAgain);
+    } finally {
+      pumping = false;
     }
   }
 
   private void launch(Task task) {
-    long now = time.nanoTime();
-    long left = deadlineNanos - now;
-    if (left <= 0) {
+    if (deadlineNanos - time.nanoTime() <= 0) {
       queue.addFirst(task);
       stopLocked(DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE, "deadline of " + deadline.toMillis() + " ms passed");
       return;
     }
-    Duration policyTimeout = timeouts.queryTimeoutFor(task.players().size());
-    boolean deadlineBound = TimeMath.toNanosSaturated(policyTimeout) >= left;
-    Duration timeout = deadlineBound ? Duration.ofNanos(left) : policyTimeout;
-    int id = ++attemptIds;
-    AttemptContext context = new AttemptContext(engine.nextQueryId(), task.attempt(), time, timeout, engine.workers());
-    Attempt attempt = new Attempt(id, task, context, timeout, deadlineBound, now);
+    Attempt attempt = new Attempt(++attemptIds, task);
     running.add(attempt);
-    // The wait is bounded before the call starts, so that every call has its timeout armed.
-    TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom()
-        .timeoutDuration(timeout)
-        .cancelRunningFuture(false)
-        .build());
-    try {
-      limiter.executeCompletionStage(time.scheduler(), () -> attempt.call)
-          .whenComplete((queryResult, error) -> onAttemptDone(attempt, queryResult, error));
-    } catch (RejectedExecutionException closed) {
-      stopLocked(LoadCancelledException.of("loader closed"), ReportEvent.Kind.CANCELLED, "load cancelled: loader closed");
-      return;
-    }
     callsInFlight++;
     try {
       engine.workers().execute(() -> call(attempt));
     } catch (RejectedExecutionException closed) {
       callsInFlight--;
-      attempt.call.completeExceptionally(LoadCancelledException.of("loader closed"));
+      running.remove(attempt);
+      stopLocked(LoadCancelledException.of("loader closed"), ReportEvent.Kind.CANCELLED, "load cancelled: loader closed");
     }
   }
 
-  /** Runs on a worker thread: the backend call itself. Frees the slot only when the call returns. */
+  /**
+   * Runs on a worker thread: arms the attempt's timer, then makes the backend call. The timer is
+   * armed here, when the call starts, in nanoseconds rounded up: a query is never timed out before
+   * it reached the backend, nor before its timeout has passed. The slot is freed only when the call
+   * returns.
+   */
   private void call(Attempt attempt) {
-    attempt.context.runOn(Thread.currentThread());
+    AttemptContext context;
+    synchronized (this) {
+      if (done || attempt.decided) {
+        callsInFlight--;
+        pump();
+        context = null;
+      } else {
+        context = start(attempt);
+      }
+    }
+    if (context == null) {
+      deliver();
+      return;
+    }
+    QueryResult queryResult = null;
+    Throwable error = null;
+    context.runOn(Thread.currentThread());
     try {
-      if (attempt.context.isCancelled()) {
-        attempt.call.completeExceptionally(LoadCancelledException.of("query cancelled before it started"));
-        return;
+      if (context.isCancelled()) {
+        throw LoadCancelledException.of("query cancelled before it started");
       }
       WindowQuery query = new WindowQuery(attempt.task.players(), request.gameDate(), request.lookbackDays(), request.maxGames());
-      QueryResult queryResult = engine.backend().fetch(query, attempt.context);
+      queryResult = engine.backend().fetch(query, context);
       if (queryResult == null) {
         throw new NullPointerException("backend " + engine.backend().name() + " returned no result");
       }
-      attempt.call.complete(queryResult);
     } catch (RuntimeException | Error e) {
-      attempt.call.completeExceptionally(e);
-      if (e instanceof Error error && !(e instanceof AssertionError)) {
-        throw error;
-      }
+      error = e;
     } finally {
-      attempt.context.runOn(null);
+      context.runOn(null);
       Thread.interrupted();
-      synchronized (this) {
-        callsInFlight--;
-        pump();
-      }
-      deliver();
+    }
+    onCallReturned(attempt, queryResult, error);
+    deliver();
+    if (error instanceof Error fatal && !(error instanceof AssertionError)) {
+      throw fatal;
     }
   }
 
-  private void onAttemptDone(Attempt attempt, @Nullable QueryResult queryResult, @Nullable Throwable error) {
+  /** Starts the attempt's clock: its context and its timer. Under the lock. */
+  private AttemptContext start(Attempt attempt) {
+    long now = time.nanoTime();
+    long left = Math.max(1, deadlineNanos - now);
+    long policyNanos = TimeMath.toNanosSaturated(timeouts.queryTimeoutFor(attempt.task.players().size()));
+    boolean deadlineBound = policyNanos >= left;
+    long timeoutNanos = deadlineBound ? left : policyNanos;
+    AttemptContext context = new AttemptContext(engine.nextQueryId(), attempt.task.attempt(), time,
+        Duration.ofNanos(timeoutNanos), engine.workers());
+    attempt.started(context, Duration.ofNanos(timeoutNanos), deadlineBound, now);
+    try {
+      attempt.timer = time.scheduler().schedule(() -> onTimeout(attempt), timeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      context.cancel();
+    }
+    return context;
+  }
+
+  /** The attempt's timer fired before its call returned. */
+  private void onTimeout(Attempt attempt) {
     synchronized (this) {
       if (done || attempt.decided) {
         return;
       }
-      attempt.decided = true;
-      running.remove(attempt);
-      Throwable cause = unwrap(error);
-      if (cause == null && queryResult != null) {
-        accept(attempt, queryResult);
-      } else if (cause instanceof TimeoutException) {
-        attempt.context.cancel();
-        if (attempt.deadlineBound) {
-          running.add(attempt);
-          attempt.decided = false;
-          stopLocked(DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE, "deadline of " + deadline.toMillis() + " ms passed");
-        } else {
-          QueryTimeoutException failure = QueryTimeoutException.of(attempt.timeout, attempt.task.players().size());
-          record(attempt, QueryAttempt.Outcome.TIMED_OUT, 0, true, failure, Optional.empty());
-          onFailure(attempt.task, failure);
-        }
+      AttemptContext context = attempt.context();
+      if (attempt.deadlineBound) {
+        // The load's deadline: stopLocked cancels and records every running attempt, this one too.
+        stopLocked(DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE, "deadline of " + deadline.toMillis() + " ms passed");
       } else {
-        LoaderException failure = toLoaderException(cause);
-        record(attempt, QueryAttempt.Outcome.FAILED, 0, attempt.context.isCancelled(), failure, Optional.empty());
+        attempt.decided = true;
+        running.remove(attempt);
+        context.cancel();
+        QueryTimeoutException failure = QueryTimeoutException.of(attempt.timeout, attempt.task.players().size());
+        record(attempt, QueryAttempt.Outcome.TIMED_OUT, 0, true, failure, Optional.empty());
         onFailure(attempt.task, failure);
+        checkStageDone();
+        pump();
       }
-      checkStageDone();
-      pump();
     }
     deliver();
+  }
+
+  /** The backend call returned: frees the slot, cancels the timer, and decides unless the timer or a stop did. */
+  private void onCallReturned(Attempt attempt, @Nullable QueryResult queryResult, @Nullable Throwable error) {
+    synchronized (this) {
+      callsInFlight--;
+      if (attempt.timer != null) {
+        attempt.timer.cancel(false);
+      }
+      if (!done && !attempt.decided) {
+        attempt.decided = true;
+        running.remove(attempt);
+        if (error == null && queryResult != null) {
+          accept(attempt, queryResult);
+        } else {
+          LoaderException failure = toLoaderException(unwrap(error));
+          record(attempt, QueryAttempt.Outcome.FAILED, 0, attempt.context().isCancelled(), failure, Optional.empty());
+          onFailure(attempt.task, failure);
+        }
+        checkStageDone();
+      }
+      pump();
+    }
   }
 
   private void accept(Attempt attempt, QueryResult queryResult) {
@@ -318,14 +367,27 @@ final class LoadRun {
       return;
     }
     record(attempt, QueryAttempt.Outcome.SUCCEEDED, queryResult.rows(), false, null, queryResult.statistics());
+    // Players the backend could not load fail alone, grouped by their failure; the others load.
+    Map<LoaderException, List<String>> failedBy = new LinkedHashMap<>();
     for (String player : attempt.task.players()) {
-      loaded.put(player, queryResult.games().getOrDefault(player, List.of()));
-      stagePending.remove(player);
+      LoaderException failure = queryResult.failures().get(player);
+      if (failure != null) {
+        failedBy.computeIfAbsent(failure, f -> new ArrayList<>()).add(player);
+      } else {
+        loaded.put(player, queryResult.games().getOrDefault(player, List.of()));
+        stagePending.remove(player);
+      }
     }
+    failedBy.forEach((failure, players) -> onFailure(new Task(players, attempt.task.attempt()), failure));
   }
 
   private Optional<String> contractViolation(List<String> players, QueryResult queryResult) {
     Set<String> asked = new LinkedHashSet<>(players);
+    for (String player : queryResult.failures().keySet()) {
+      if (!asked.contains(player)) {
+        return Optional.of("returned a failure for player '" + player + "', which the query did not ask for");
+      }
+    }
     for (Map.Entry<String, List<HistoricalGame>> entry : queryResult.games().entrySet()) {
       String player = entry.getKey();
       if (!asked.contains(player)) {
@@ -341,12 +403,51 @@ final class LoadRun {
             || game.gameDate().isBefore(request.windowStart()) || !game.gameDate().isBefore(request.windowEnd())) {
           return Optional.of("game " + (i + 1) + " of player '" + player + "' is out of place: " + game);
         }
+        if (i + 1 < games.size() && games.get(i + 1).gameDate().isAfter(game.gameDate())) {
+          return Optional.of("games of player '" + player + "' are not newest first: game " + (i + 2) + " on "
+              + games.get(i + 1).gameDate() + " follows " + game.gameDate());
+        }
+        Optional<String> rest = restDaysViolation(player, games, i);
+        if (rest.isPresent()) {
+          return rest;
+        }
       }
     }
     return Optional.empty();
   }
 
-  /** Decides what a failed query's players do next: split, retry after a backoff, or fail. */
+  /**
+   * Rest days of game {@code i}: the days back to the next game in the list; for the last game,
+   * absent when the list holds every game of the window (fewer than max games), otherwise absent or
+   * reaching no further back than the window's start.
+   */
+  private Optional<String> restDaysViolation(String player, List<HistoricalGame> games, int i) {
+    HistoricalGame game = games.get(i);
+    OptionalInt rest = game.restDays();
+    if (i + 1 < games.size()) {
+      long expected = ChronoUnit.DAYS.between(games.get(i + 1).gameDate(), game.gameDate());
+      if (rest.isEmpty() || rest.getAsInt() != expected) {
+        return Optional.of("game " + (i + 1) + " of player '" + player + "' has rest days "
+            + (rest.isEmpty() ? "absent" : rest.getAsInt()) + " but the next game is " + expected + " day(s) before it");
+      }
+    } else if (rest.isPresent()) {
+      if (games.size() < request.maxGames()) {
+        return Optional.of("game " + (i + 1) + " of player '" + player + "' has rest days " + rest.getAsInt()
+            + " but is the player's earliest game in the window");
+      }
+      if (rest.getAsInt() < 0 || game.gameDate().minusDays(rest.getAsInt()).isBefore(request.windowStart())) {
+        return Optional.of("game " + (i + 1) + " of player '" + player + "' has rest days " + rest.getAsInt()
+            + ", reaching before the window's start " + request.windowStart());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Decides what a failed query's players do next: split, retry after a backoff, or fail. A split
+   * or retry whose backoff would end at or past the deadline is not taken: the players fail with
+   * this error now, so that a fallback stage may still run.
+   */
   private void onFailure(Task task, LoaderException failure) {
     boolean adaptive = stage instanceof Strategy.Adaptive;
     int size = task.players().size();
@@ -360,40 +461,50 @@ final class LoadRun {
       // a query too large for the backend splits at once, as a timed-out one does.
       Duration backoff = failure instanceof BackendException && !splittable
           ? retry.backoff(1, random.nextDouble()) : Duration.ZERO;
-      event(ReportEvent.Kind.SPLIT, size, "query of " + size + " player(s) ended " + failure.kind()
-          + "; split into " + first.players().size() + " + " + second.players().size()
-          + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"));
-      LOG.debug("load: split a query of {} players after {}", size, failure.kind());
-      if (backoff.isZero()) {
-        queue.addFirst(second);
-        queue.addFirst(first);
-      } else {
-        scheduleRetry(second, backoff);
-        scheduleRetry(first, backoff);
-      }
-      return;
-    }
-    boolean retryable = failure instanceof BackendException
-        ? failure.isRetryable()
-        : adaptive && failure instanceof QueryTimeoutException;
-    if (retryable && task.attempt() < retry.maxAttempts()) {
-      Duration backoff = retry.backoff(task.attempt(), random.nextDouble());
-      long retryAt = TimeMath.plusSaturated(time.nanoTime(), TimeMath.toNanosSaturated(backoff));
-      if (retryAt < deadlineNanos) {
-        Task next = new Task(task.players(), task.attempt() + 1);
-        event(ReportEvent.Kind.RETRY, size, "query of " + size + " player(s) ended " + failure.kind() + " ("
-            + failure.getMessage() + "); attempt " + next.attempt() + " after " + backoff.toMillis() + " ms");
-        if (backoff.isZero()) {
-          queue.addFirst(next);
-        } else {
-          scheduleRetry(next, backoff);
-        }
+      if (endsBeforeDeadline(backoff)) {
+        event(ReportEvent.Kind.SPLIT, size, "query of " + size + " player(s) ended " + failure.kind()
+            + "; split into " + first.players().size() + " + " + second.players().size()
+            + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"));
+        LOG.debug("load: split a query of {} players after {}", size, failure.kind());
+        resumeAfter(backoff, first, second);
         return;
+      }
+    } else {
+      boolean retryable = failure instanceof BackendException
+          ? failure.isRetryable()
+          : adaptive && failure instanceof QueryTimeoutException;
+      if (retryable && task.attempt() < retry.maxAttempts()) {
+        Duration backoff = retry.backoff(task.attempt(), random.nextDouble());
+        if (endsBeforeDeadline(backoff)) {
+          Task next = new Task(task.players(), task.attempt() + 1);
+          event(ReportEvent.Kind.RETRY, size, "query of " + size + " player(s) ended " + failure.kind() + " ("
+              + failure.getMessage() + "); attempt " + next.attempt() + " after " + backoff.toMillis() + " ms");
+          resumeAfter(backoff, next);
+          return;
+        }
       }
     }
     for (String player : task.players()) {
       stageFailures.put(player, failure);
       stagePending.remove(player);
+    }
+  }
+
+  /** Whether a wait of {@code backoff} from now ends before the load's deadline. */
+  private boolean endsBeforeDeadline(Duration backoff) {
+    return TimeMath.plusSaturated(time.nanoTime(), TimeMath.toNanosSaturated(backoff)) < deadlineNanos;
+  }
+
+  /** Queues the tasks first, in order, now or after {@code backoff}. */
+  private void resumeAfter(Duration backoff, Task... tasks) {
+    if (backoff.isZero()) {
+      for (int i = tasks.length - 1; i >= 0; i--) {
+        queue.addFirst(tasks[i]);
+      }
+      return;
+    }
+    for (int i = tasks.length - 1; i >= 0; i--) {
+      scheduleRetry(tasks[i], backoff);
     }
   }
 
@@ -425,9 +536,11 @@ final class LoadRun {
     int cancelled = 0;
     for (Attempt attempt : running) {
       attempt.decided = true;
-      attempt.context.cancel();
-      record(attempt, QueryAttempt.Outcome.CANCELLED, 0, true, failure, Optional.empty());
-      cancelled++;
+      if (attempt.isStarted()) {
+        attempt.context().cancel();
+        record(attempt, QueryAttempt.Outcome.CANCELLED, 0, true, failure, Optional.empty());
+        cancelled++;
+      }
     }
     running.clear();
     queue.clear();
@@ -469,7 +582,11 @@ final class LoadRun {
     completion = LoadResult.of(outcomes, report);
   }
 
-  /** Completes the caller's future outside the lock, off the timer thread. */
+  /**
+   * Completes the caller's future outside the lock and off the timer thread: on the calling thread
+   * when it is one of the engine's workers (nothing to hand over, no thread to wait for), else on a
+   * worker.
+   */
   private void deliver() {
     LoadResult finished;
     synchronized (this) {
@@ -481,6 +598,10 @@ final class LoadRun {
     }
     engine.finished(this);
     LoadResult value = finished;
+    if (engine.isOwnWorker()) {
+      result.complete(value);
+      return;
+    }
     try {
       engine.workers().execute(() -> result.complete(value));
     } catch (RejectedExecutionException closed) {
@@ -527,24 +648,38 @@ final class LoadRun {
     }
   }
 
-  /** One launched query. */
+  /** One launched query: queued for a worker, then started when its call begins. */
   private static final class Attempt {
     final int id;
     final Task task;
-    final AttemptContext context;
-    final Duration timeout;
-    final boolean deadlineBound;
-    final long startNanos;
-    final CompletableFuture<QueryResult> call = new CompletableFuture<>();
+    private @Nullable AttemptContext context;
+    Duration timeout = Duration.ZERO;
+    boolean deadlineBound;
+    long startNanos;
+    @Nullable ScheduledFuture<?> timer;
     boolean decided;
 
-    Attempt(int id, Task task, AttemptContext context, Duration timeout, boolean deadlineBound, long startNanos) {
+    Attempt(int id, Task task) {
       this.id = id;
       this.task = task;
+    }
+
+    void started(AttemptContext context, Duration timeout, boolean deadlineBound, long startNanos) {
       this.context = context;
       this.timeout = timeout;
       this.deadlineBound = deadlineBound;
       this.startNanos = startNanos;
+    }
+
+    boolean isStarted() {
+      return context != null;
+    }
+
+    AttemptContext context() {
+      if (context == null) {
+        throw new IllegalStateException("attempt " + id + " has not started");
+      }
+      return context;
     }
   }
 }

@@ -395,9 +395,10 @@ public final class SettingsParser {
       Integer chunkSize = null;
       if (given.containsKey(CHUNK_SIZE)) {
         requireUsed(CHUNK_SIZE, chunkSizeUsers, mainName, "chunked and adaptive");
-        boolean zeroAllowed = main.takesChunkSize()
-            ? mainName.equals(ADAPTIVE)
-            : chunkSizeUsers.stream().anyMatch(stage -> stage.name().equals(ADAPTIVE));
+        // 0 (the whole slate as the first chunk) means something only to adaptive: it is accepted when
+        // any stage that takes the shared chunk-size is adaptive; chunked stages then use the default.
+        boolean zeroAllowed = (main.takesChunkSize() && mainName.equals(ADAPTIVE))
+            || chunkSizeUsers.stream().anyMatch(stage -> stage.name().equals(ADAPTIVE));
         chunkSize = integer(CHUNK_SIZE, zeroAllowed ? 0 : 1, Strategy.MAX_CHUNK_SIZE, 0);
       } else if (!chunkSizeUsers.isEmpty()) {
         Set<String> stageNames = new LinkedHashSet<>();

@@ -63,7 +63,7 @@ class BigQueryFaultTest {
   private static final LocalDate DATE = LocalDate.of(2024, 1, 10);
   private static final List<String> PLAYERS = List.of("lebron_james", "nikola_jokic");
   private static final List<List<String>> TWO_ROWS = List.of(
-      row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", "2"),
+      row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", null),
       row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", null));
 
   private FakeBigQueryServer fake;
@@ -103,7 +103,7 @@ class BigQueryFaultTest {
 
     assertThat(result.isComplete()).isTrue();
     assertThat(result.games("lebron_james")).containsExactly(new HistoricalGame("lebron_james", LocalDate.of(2024, 1, 8),
-        "BOS", OptionalInt.of(31), Optional.of(new BigDecimal("36.5")), 1, OptionalInt.of(2)));
+        "BOS", OptionalInt.of(31), Optional.of(new BigDecimal("36.5")), 1, OptionalInt.empty()));
     assertThat(fake.calls()).containsExactly("jobs.query");
     LoggedRequest sent = fake.requestsInOrder().get(0);
     String requestId = field(sent, "requestId");
@@ -469,6 +469,26 @@ class BigQueryFaultTest {
       assertThat(f.getMessage()).matches("read 1 of the 3 rows job job-\\S+ returned");
       assertThat(f.isRetryable()).isTrue();
     });
+  }
+
+  @Test
+  void load_oneBadRow_failsOnlyThatPlayer() {
+    fake.queryCompletes(List.of(
+        row("lebron_james", "2024-01-08", "BOS", "3000000000", "36.5", "1", null),
+        row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", null)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
+        .retry(RetryPolicy.of(3, Duration.ofMillis(10))).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.games("nikola_jokic")).hasSize(1);
+    assertThat(result.failures()).containsOnlyKeys("lebron_james");
+    assertThat(result.failures().get("lebron_james")).satisfies(f -> {
+      assertThat(((BackendException) f).reason()).isEqualTo("unexpectedResult");
+      assertThat(f.getMessage()).isEqualTo("row 1 of the result, player 'lebron_james': column points holds"
+          + " '3000000000', which cannot be read (java.lang.ArithmeticException: integer overflow)");
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query");
   }
 
   @Test

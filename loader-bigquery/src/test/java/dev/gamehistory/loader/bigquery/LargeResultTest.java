@@ -36,8 +36,8 @@ class LargeResultTest {
     for (String player : players) {
       for (int rank = 1; rank <= GAMES; rank++) {
         LocalDate date = DATE.minusDays(2L * rank);
-        rows.add(List.of(player, date.toString(), "BOS", Integer.toString(10 + rank), "30.5", Integer.toString(rank),
-            rank < GAMES ? "2" : "1"));
+        rows.add(java.util.Arrays.asList(player, date.toString(), "BOS", Integer.toString(10 + rank), "30.5", Integer.toString(rank),
+            rank < GAMES ? "2" : null));
       }
     }
     try (FakeBigQueryServer fake = new FakeBigQueryServer()) {
@@ -60,7 +60,8 @@ class LargeResultTest {
       List<HistoricalGame> last = result.games(players.get(PLAYERS - 1));
       assertThat(last).hasSize(GAMES);
       assertThat(last.get(0).gameDate()).isEqualTo(DATE.minusDays(2));
-      assertThat(last.get(GAMES - 1).restDays()).isEqualTo(OptionalInt.of(1));
+      assertThat(last.get(GAMES - 2).restDays()).isEqualTo(OptionalInt.of(2));
+      assertThat(last.get(GAMES - 1).restDays()).isEmpty();
       assertThat(fake.calls()).hasSize(PLAYERS * GAMES / PAGE).first().isEqualTo("jobs.query");
     }
   }

@@ -8,6 +8,7 @@ import com.google.api.services.bigquery.model.TableRow;
 import com.google.api.services.bigquery.model.TableSchema;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.BackendStatistics;
+import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.QueryTimeoutException;
 import dev.gamehistory.loader.RetryPolicy;
@@ -270,7 +271,8 @@ public final class QueryRunner {
           .executing(between(first.getStartTime(), first.getEndTime()))
           .fetching(fetching)
           .build();
-      return new QueryResult(mapper.games(query.players()), mapper.rows(), Optional.of(statistics));
+      Map<String, List<HistoricalGame>> games = mapper.games(query.players());
+      return new QueryResult(games, mapper.rows(), Optional.of(statistics), Map.copyOf(mapper.failures()));
     }
 
     /**

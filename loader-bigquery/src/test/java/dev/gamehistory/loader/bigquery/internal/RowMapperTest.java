@@ -74,7 +74,55 @@ class RowMapperTest {
   }
 
   @Test
-  void add_unrequestedPlayer_permanentError() {
+  void add_rankBeyondMaxGames_failsThatPlayerOnly() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a", "b"), 2);
+
+    mapper.add(row("3", "a", "2024-01-08", "BOS", "1", "1", null));
+    mapper.add(row("1", "b", "2024-01-08", "BOS", "1", "1", null));
+
+    assertThat(mapper.games(List.of("a", "b"))).containsOnlyKeys("b");
+    assertThat(mapper.failures()).containsOnlyKeys("a");
+    assertThat(mapper.failures().get("a"))
+        .hasMessage("row 1 of the result, player 'a': column game_rank holds 3 but max games is 2")
+        .satisfies(e -> {
+          assertThat(e.reason()).isEqualTo("unexpectedResult");
+          assertThat(e.isRetryable()).isFalse();
+        });
+  }
+
+  @Test
+  void add_pointsPastInt32_failsThatPlayerNamingRowColumnAndValue() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a", "b"), 30);
+
+    mapper.add(row("1", "b", "2024-01-09", "LAL", "27", "34", null));
+    mapper.add(row("1", "a", "2024-01-08", "BOS", "3000000000", "1", null));
+    mapper.add(row("2", "a", "2024-01-06", "BOS", "12", "1", null));
+
+    assertThat(mapper.rows()).isEqualTo(3);
+    assertThat(mapper.games(List.of("a", "b"))).containsOnlyKeys("b");
+    assertThat(mapper.failures().get("a").getMessage()).isEqualTo("row 2 of the result, player 'a': column points"
+        + " holds '3000000000', which cannot be read (java.lang.ArithmeticException: integer overflow)");
+  }
+
+  @Test
+  void add_malformedValues_failTheirPlayers() {
+    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a", "b", "c"), 30);
+
+    mapper.add(row("1", "a", "08/01/2024", "BOS", "1", "1", null));
+    mapper.add(row("1", "b", "2024-01-08", "BOS", "many", "1", null));
+    mapper.add(row("1", "c", "2024-01-08", null, "1", "1", null));
+
+    assertThat(mapper.games(List.of("a", "b", "c"))).isEmpty();
+    assertThat(mapper.failures().get("a").getMessage()).startsWith("row 1 of the result, player 'a': column"
+        + " game_date holds '08/01/2024', which cannot be read (java.time.format.DateTimeParseException: Text");
+    assertThat(mapper.failures().get("b").getMessage()).startsWith("row 2 of the result, player 'b': column"
+        + " points holds 'many', which cannot be read (java.lang.NumberFormatException");
+    assertThat(mapper.failures().get("c").getMessage())
+        .isEqualTo("row 3 of the result, player 'c': column opponent_team_abbr is NULL");
+  }
+
+  @Test
+  void add_unrequestedOrNullPlayer_breaksTheWholeResult() {
     RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 30);
 
     assertThatThrownBy(() -> mapper.add(row("1", "z", "2024-01-08", "BOS", "1", "1", null)))
@@ -83,36 +131,12 @@ class RowMapperTest {
           assertThat(e.isRetryable()).isFalse();
         })
         .hasMessage("the result holds player 'z', who was not requested");
-  }
-
-  @Test
-  void add_rankBeyondMaxGames_permanentError() {
-    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 2);
-
-    assertThatThrownBy(() -> mapper.add(row("3", "a", "2024-01-08", "BOS", "1", "1", null)))
+    assertThatThrownBy(() -> mapper.add(row("1", null, "2024-01-08", "BOS", "1", "1", null)))
         .isInstanceOf(BackendException.class)
-        .hasMessage("the result holds rank 3 for player 'a' but max games is 2");
-  }
-
-  @Test
-  void add_malformedValue_permanentError() {
-    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 2);
-
-    assertThatThrownBy(() -> mapper.add(row("1", "a", "08/01/2024", "BOS", "1", "1", null)))
+        .hasMessage("row 2 of the result has a NULL player_lookup");
+    assertThatThrownBy(() -> mapper.add(row("1", "a")))
         .isInstanceOf(BackendException.class)
-        .hasMessageStartingWith("the result holds a malformed date: Text '08/01/2024' could not be parsed");
-    assertThatThrownBy(() -> mapper.add(row("1", "a", "2024-01-08", "BOS", "many", "1", null)))
-        .isInstanceOf(BackendException.class)
-        .hasMessageStartingWith("the result holds a malformed row: java.lang.NumberFormatException");
-  }
-
-  @Test
-  void add_nullInRequiredColumn_permanentError() {
-    RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 30);
-
-    assertThatThrownBy(() -> mapper.add(row("1", "a", "2024-01-08", null, "1", "1", null)))
-        .isInstanceOf(BackendException.class)
-        .hasMessage("the result holds a NULL opponent_team_abbr");
+        .hasMessage("row 3 of the result has 2 values, fewer than the statement's 7");
   }
 
   @Test
@@ -125,14 +149,13 @@ class RowMapperTest {
   }
 
   @Test
-  void games_gapInRanks_permanentError() {
+  void games_gapInRanks_failsThatPlayer() {
     RowMapper mapper = new RowMapper(SCHEMA, Set.of("a"), 30);
     mapper.add(row("1", "a", "2024-01-08", "BOS", "1", "1", null));
     mapper.add(row("3", "a", "2024-01-06", "BOS", "1", "1", null));
 
-    assertThatThrownBy(() -> mapper.games(List.of("a")))
-        .isInstanceOf(BackendException.class)
-        .hasMessage("the result's ranks for player 'a' are not 1..2");
+    assertThat(mapper.games(List.of("a"))).isEmpty();
+    assertThat(mapper.failures().get("a")).hasMessage("the result's ranks for player 'a' are not 1..2");
   }
 
   @Test
