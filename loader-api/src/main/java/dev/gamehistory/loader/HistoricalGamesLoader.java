@@ -83,8 +83,18 @@ public interface HistoricalGamesLoader extends AutoCloseable {
     private @Nullable GamesQuery backend;
     private LoaderSettings settings = LoaderSettings.defaults();
     private @Nullable TimeSource timeSource;
+    private final List<LoadListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds a listener of every query attempt and load; see {@link LoadListener}. The per-load log
+     * line (logger {@code dev.gamehistory.loader.load}) is always there.
+     */
+    public Builder listener(LoadListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
 
     /** The backend; required. The loader closes it when closed. */
     public Builder backend(GamesQuery backend) {
@@ -116,7 +126,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
       if (backend == null) {
         throw new IllegalStateException("a backend is required: call backend(...) before build()");
       }
-      return new Engine(backend, settings, timeSource);
+      return new Engine(backend, settings, timeSource, listeners);
     }
   }
 }

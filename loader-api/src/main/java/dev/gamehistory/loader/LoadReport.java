@@ -11,6 +11,7 @@ import java.util.Optional;
  * time. Sums over attempts are offered for the usual questions.
  *
  * @param strategy the strategy, as {@link Strategy#describe()} gives it
+ * @param strategyName the strategy's name: batch, chunked, per-player, adaptive or fallback
  * @param backend the backend's name
  * @param startedAt the wall-clock time the load started
  * @param deadline the load's deadline, measured from its start
@@ -20,6 +21,7 @@ import java.util.Optional;
  */
 public record LoadReport(
     String strategy,
+    String strategyName,
     String backend,
     Instant startedAt,
     Duration deadline,
@@ -30,6 +32,7 @@ public record LoadReport(
   /** Copies the lists and checks that no field is null. */
   public LoadReport {
     Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(strategyName, "strategyName");
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(deadline, "deadline");

@@ -97,6 +97,26 @@ public final class LoadResult {
     return outcomes.values().stream().allMatch(PlayerOutcome::isLoaded);
   }
 
+  /** How a load ended, as a whole. */
+  public enum Status {
+    /** Every requested player was loaded. */
+    COMPLETE,
+    /** Some players failed, none of them cancelled. */
+    PARTIAL,
+    /** The load was cancelled (by the caller or by closing the loader) before every player had an outcome. */
+    CANCELLED
+  }
+
+  /** How this load ended: complete, partial, or cancelled when any player failed as cancelled. */
+  public Status status() {
+    if (isComplete()) {
+      return Status.COMPLETE;
+    }
+    boolean cancelled = outcomes.values().stream()
+        .anyMatch(o -> o instanceof PlayerOutcome.Failed failed && failed.cause().kind() == FailureKind.CANCELLED);
+    return cancelled ? Status.CANCELLED : Status.PARTIAL;
+  }
+
   /**
    * This result when every player was loaded.
    *

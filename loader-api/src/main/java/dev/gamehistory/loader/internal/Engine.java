@@ -1,12 +1,14 @@
 package dev.gamehistory.loader.internal;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.TimeSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -38,6 +40,7 @@ public final class Engine implements HistoricalGamesLoader {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final GamesQuery backend;
+  private final List<LoadListener> listeners;
   private final LoaderSettings settings;
   private final TimeSource time;
   private final boolean ownsTime;
@@ -49,6 +52,16 @@ public final class Engine implements HistoricalGamesLoader {
 
   /** An engine over {@code backend}; with a {@code null} time source it owns a system one. */
   public Engine(GamesQuery backend, LoaderSettings settings, @Nullable TimeSource timeSource) {
+    this(backend, settings, timeSource, List.of());
+  }
+
+  /** An engine whose loads are heard by the per-load log line and {@code listeners}, in that order. */
+  public Engine(GamesQuery backend, LoaderSettings settings, @Nullable TimeSource timeSource,
+      List<LoadListener> listeners) {
+    List<LoadListener> all = new ArrayList<>();
+    all.add(new LoadLog());
+    all.addAll(listeners);
+    this.listeners = List.copyOf(all);
     this.backend = Objects.requireNonNull(backend, "backend");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.ownsTime = timeSource == null;
@@ -157,6 +170,10 @@ public final class Engine implements HistoricalGamesLoader {
   public String toString() {
     return "HistoricalGamesLoader{backend=" + backend.name() + ", strategy=" + settings.strategy().describe()
         + ", timeouts=" + settings.timeouts().describe() + "}";
+  }
+
+  List<LoadListener> listeners() {
+    return listeners;
   }
 
   GamesQuery backend() {

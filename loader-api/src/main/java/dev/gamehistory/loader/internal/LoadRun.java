@@ -4,6 +4,7 @@ import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.DeadlineExceededException;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadCancelledException;
+import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
@@ -81,6 +82,9 @@ final class LoadRun {
   private Map<String, LoaderException> stageFailures = new LinkedHashMap<>();
   private final Map<String, List<HistoricalGame>> loaded = new HashMap<>();
   private final List<QueryAttempt> attempts = new ArrayList<>();
+  private final List<QueryAttempt> unheard = new ArrayList<>();
+  /** Orders listener calls: taken before {@code this}, never while holding it. */
+  private final Object listening = new Object();
   private final List<ReportEvent> events = new ArrayList<>();
   private final Set<ScheduledFuture<?>> backoffs = new LinkedHashSet<>();
   private @Nullable ScheduledFuture<?> deadlineTimer;
@@ -577,7 +581,7 @@ final class LoadRun {
       }
     }
     attempts.sort(Comparator.comparingInt(QueryAttempt::id));
-    LoadReport report = new LoadReport(strategyDescription, engine.backend().name(), startedAt, deadline,
+    LoadReport report = new LoadReport(strategyDescription, engine.settings().strategy().name(), engine.backend().name(), startedAt, deadline,
         Duration.ofNanos(Math.max(0, time.nanoTime() - startNanos)), attempts, events);
     completion = LoadResult.of(outcomes, report);
   }
@@ -588,10 +592,31 @@ final class LoadRun {
    * worker.
    */
   private void deliver() {
+    if (Thread.holdsLock(this)) {
+      // A time source ran a task on the thread that holds the lock: the outer caller delivers.
+      return;
+    }
     LoadResult finished;
-    synchronized (this) {
-      finished = completion;
-      completion = null;
+    synchronized (listening) {
+      List<QueryAttempt> ended;
+      synchronized (this) {
+        finished = completion;
+        completion = null;
+        ended = unheard.isEmpty() ? List.of() : List.copyOf(unheard);
+        unheard.clear();
+      }
+      // Listeners hear a load's queries and then the load, one call at a time, outside the engine's lock.
+      for (QueryAttempt attempt : ended) {
+        for (LoadListener listener : engine.listeners()) {
+          tell(listener, () -> listener.onQueryEnd(request, attempt));
+        }
+      }
+      if (finished != null) {
+        LoadResult result = finished;
+        for (LoadListener listener : engine.listeners()) {
+          tell(listener, () -> listener.onLoadEnd(request, result));
+        }
+      }
     }
     if (finished == null) {
       return;
@@ -611,13 +636,23 @@ final class LoadRun {
 
   // ---- helpers ------------------------------------------------------------------------------
 
+  private static void tell(LoadListener listener, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("load listener {} failed; ignored: {}", listener, e.toString());
+    }
+  }
+
   private void record(Attempt attempt, QueryAttempt.Outcome outcome, long rows, boolean cancelled,
       @Nullable LoaderException failure, Optional<dev.gamehistory.loader.BackendStatistics> statistics) {
     long now = time.nanoTime();
-    attempts.add(new QueryAttempt(attempt.id, stage.name(), attempt.task.players(), attempt.task.attempt(),
+    QueryAttempt recorded = new QueryAttempt(attempt.id, stage.name(), attempt.task.players(), attempt.task.attempt(),
         Duration.ofNanos(Math.max(0, attempt.startNanos - startNanos)),
         Duration.ofNanos(Math.max(0, now - attempt.startNanos)),
-        outcome, rows, cancelled, Optional.ofNullable(failure), statistics));
+        outcome, rows, cancelled, Optional.ofNullable(failure), statistics);
+    attempts.add(recorded);
+    unheard.add(recorded);
   }
 
   private void event(ReportEvent.Kind kind, int players, String detail) {

@@ -131,7 +131,7 @@ class LoadResultAssertTest {
   }
 
   private static LoadResult result(List<PlayerOutcome> outcomes, List<QueryAttempt> attempts) {
-    LoadReport report = new LoadReport("batch", "in-memory", Instant.EPOCH, Duration.ofSeconds(30),
+    LoadReport report = new LoadReport("batch", "batch", "in-memory", Instant.EPOCH, Duration.ofSeconds(30),
         Duration.ofMillis(5), attempts, List.of());
     return LoadResult.of(outcomes, report);
   }
