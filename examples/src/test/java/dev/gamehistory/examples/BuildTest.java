@@ -75,4 +75,46 @@ class BuildTest {
     }
     assertThat(listed).isEqualTo(publishedModules()).contains("loader-api", "loader-bigquery", "loader-testkit");
   }
+
+  @Test
+  void parent_carriesTheMetadataARepositoryRequiresAndTheReleaseProfile() throws Exception {
+    Element parent = pom(ROOT.resolve("pom.xml")).getDocumentElement();
+
+    assertThat(text(parent, "name")).isNotBlank();
+    assertThat(text(parent, "description")).isNotBlank();
+    assertThat(text(parent, "url")).startsWith("https://");
+    assertThat(text(children(children(parent, "licenses").get(0), "license").get(0), "name"))
+        .isEqualTo("Apache License, Version 2.0");
+    assertThat(children(children(parent, "developers").get(0), "developer")).isNotEmpty();
+    assertThat(text(children(parent, "scm").get(0), "connection")).startsWith("scm:git:");
+    assertThat(text(children(parent, "properties").get(0), "project.build.outputTimestamp")).matches("\\d{4}-.*Z");
+    String build = text(parent, "build");
+    assertThat(build).contains("attach-sources", "jar-no-fork", "attach-javadocs", "all,-missing");
+    Element release = children(children(parent, "profiles").get(0), "profile").stream()
+        .filter(p -> text(p, "id").equals("release")).findFirst().orElseThrow();
+    assertThat(text(release, "build")).contains("maven-gpg-plugin", "sign");
+    assertThat(ROOT.resolve("LICENSE")).exists();
+  }
+
+  @Test
+  void publishedModules_nameTheirModuleAndShipSourcesJavadocAndAManifestName() throws Exception {
+    for (String artifact : publishedModules()) {
+      Element pom = pom(ROOT.resolve(artifact).resolve("pom.xml")).getDocumentElement();
+      String moduleName = text(children(pom, "properties").get(0), "module.name");
+      assertThat(moduleName).as("module.name of %s", artifact).matches("dev\\.gamehistory\\.[a-z.]+");
+      assertThat(text(pom, "name")).as("name of %s", artifact).isNotBlank();
+      assertThat(text(pom, "description")).as("description of %s", artifact).isNotBlank();
+      // Once the module is packaged (mvn verify runs the published modules before this one), its jars.
+      Path target = ROOT.resolve(artifact).resolve("target");
+      Path jar = target.resolve(artifact + "-" + text(pom(ROOT.resolve("pom.xml")).getDocumentElement(), "version") + ".jar");
+      if (java.nio.file.Files.exists(jar)) {
+        assertThat(Path.of(jar.toString().replace(".jar", "-sources.jar"))).exists();
+        assertThat(Path.of(jar.toString().replace(".jar", "-javadoc.jar"))).exists();
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+          assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
+              .as("Automatic-Module-Name of %s", jar.getFileName()).isEqualTo(moduleName);
+        }
+      }
+    }
+  }
 }
