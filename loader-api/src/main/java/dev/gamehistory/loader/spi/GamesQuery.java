@@ -21,6 +21,14 @@ public interface GamesQuery extends AutoCloseable {
    */
   QueryResult fetch(WindowQuery query, QueryContext context);
 
+  /**
+   * Checks that the backend can serve queries, for a health check: for BigQuery, that the table
+   * exists and can be read. The default does nothing (always healthy).
+   *
+   * @throws dev.gamehistory.loader.LoaderException when it cannot
+   */
+  default void check() {}
+
   /** Releases the backend's resources; the default does nothing. */
   @Override
   default void close() {}

@@ -7,6 +7,9 @@ import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.JobStatistics;
 import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.Table;
+import com.google.cloud.bigquery.TableId;
+import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
@@ -128,6 +131,25 @@ public final class BigQueryGamesQuery implements GamesQuery {
   @Override
   public QueryResult fetch(WindowQuery query, QueryContext context) {
     return runner.run(query, context);
+  }
+
+  /**
+   * Checks that the table exists and can be read ({@code tables.get}, reading back only its id and type).
+   *
+   * @throws dev.gamehistory.loader.BackendException {@code notFound} when it does not exist, or BigQuery's error
+   */
+  @Override
+  public void check() {
+    TableRef table = sql.table();
+    try {
+      Table found = client.getTable(TableId.of(table.project(), table.dataset(), table.table()),
+          BigQuery.TableOption.fields(BigQuery.TableField.ID, BigQuery.TableField.TYPE));
+      if (found == null) {
+        throw BackendException.permanentError("notFound", "table " + table + " was not found", null);
+      }
+    } catch (BigQueryException e) {
+      throw Errors.classify(e);
+    }
   }
 
   /** The statement every query runs, with its named parameters {@code @window_start}, {@code @window_end}, {@code @players} and {@code @max_games}. */

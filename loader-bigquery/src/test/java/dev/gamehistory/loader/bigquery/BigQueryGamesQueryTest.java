@@ -179,4 +179,35 @@ class BigQueryGamesQueryTest {
     assertThat(fake.calls()).containsExactly("jobs.insert", "jobs.insert", "jobs.insert");
     backend.close();
   }
+
+  @Test
+  void check_tableExists_passesReadingOnlyItsId() {
+    fake.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+        urlPathEqualTo("/bigquery/v2/projects/test/datasets/nba/tables/games"))
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+            "{\"kind\":\"bigquery#table\",\"id\":\"test:nba.games\",\"tableReference\":{\"projectId\":\"test\","
+                + "\"datasetId\":\"nba\",\"tableId\":\"games\"},\"type\":\"TABLE\"}")));
+    BigQueryGamesQuery backend = BigQueryGamesQuery.builder().client(fake.client()).table("nba.games").build();
+
+    backend.check();
+
+    assertThat(fake.requests(getRequestedFor(urlPathEqualTo("/bigquery/v2/projects/test/datasets/nba/tables/games"))))
+        .singleElement().satisfies(r -> assertThat(r.queryParameter("fields").firstValue()).contains("id"));
+    backend.close();
+  }
+
+  @Test
+  void check_tableMissing_failsNamingIt() {
+    fake.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+        urlPathEqualTo("/bigquery/v2/projects/test/datasets/nba/tables/games"))
+        .willReturn(FakeBigQueryServer.error(404, "notFound", "Not found: Table test:nba.games")));
+    BigQueryGamesQuery backend = BigQueryGamesQuery.builder().client(fake.client()).table("nba.games").build();
+
+    assertThatThrownBy(backend::check)
+        .isInstanceOfSatisfying(dev.gamehistory.loader.BackendException.class, e -> {
+          assertThat(e.reason()).isEqualTo("notFound");
+          assertThat(e.isRetryable()).isFalse();
+        });
+    backend.close();
+  }
 }
