@@ -39,8 +39,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BigQueryRest {
 
-  /** How long an HTTP read may last beyond the server-side wait it asked for. */
-  public static final Duration READ_MARGIN = Duration.ofSeconds(10);
+  /**
+   * How long an HTTP read may last beyond the query's time left: the socket never ends a request
+   * the engine still waits for (a server that ignores {@code timeoutMs} answers only when the query
+   * is done); the engine's own stop disconnects it.
+   */
+  public static final Duration READ_MARGIN = Duration.ofSeconds(5);
 
   private static final JsonFactory JSON = GsonFactory.getDefaultInstance();
 
@@ -76,18 +80,21 @@ public final class BigQueryRest {
     return project;
   }
 
-  /** {@code jobs.query}: runs the statement, waiting on the server up to the request's {@code timeoutMs}. */
-  public QueryResponse query(QueryRequest request, Exchange exchange) throws IOException {
-    long wait = request.getTimeoutMs() == null ? 10_000L : request.getTimeoutMs();
-    return execute(api.jobs().query(project, request), wait, exchange, QueryResponse.class);
+  /**
+   * {@code jobs.query}: runs the statement, waiting on the server up to the request's
+   * {@code timeoutMs}; the HTTP read may take {@code readTimeout}.
+   */
+  public QueryResponse query(QueryRequest request, Duration readTimeout, Exchange exchange) throws IOException {
+    return execute(api.jobs().query(project, request), readTimeout, exchange, QueryResponse.class);
   }
 
   /**
    * {@code jobs.getQueryResults}: waits on the server up to {@code waitMillis} for the job to finish,
-   * then returns the page at {@code pageToken} (the first when {@code null}).
+   * then returns the page at {@code pageToken} (the first when {@code null}); the HTTP read may
+   * take {@code readTimeout}.
    */
   public GetQueryResultsResponse getQueryResults(JobReference job, @Nullable String pageToken,
-      @Nullable Long maxResults, long waitMillis, Exchange exchange) throws IOException {
+      @Nullable Long maxResults, long waitMillis, Duration readTimeout, Exchange exchange) throws IOException {
     Bigquery.Jobs.GetQueryResults call = api.jobs().getQueryResults(job.getProjectId(), job.getJobId())
         .setTimeoutMs(waitMillis);
     if (job.getLocation() != null) {
@@ -99,7 +106,7 @@ public final class BigQueryRest {
     if (maxResults != null) {
       call.setMaxResults(maxResults);
     }
-    return execute(call, waitMillis, exchange, GetQueryResultsResponse.class);
+    return execute(call, readTimeout, exchange, GetQueryResultsResponse.class);
   }
 
   /** {@code jobs.cancel}, reading back only the job's state. */
@@ -114,12 +121,12 @@ public final class BigQueryRest {
     send(request, exchange, JobCancelResponse.class);
   }
 
-  private <T> T execute(AbstractGoogleJsonClientRequest<T> call, long serverWaitMillis, Exchange exchange,
+  private <T> T execute(AbstractGoogleJsonClientRequest<T> call, Duration readTimeout, Exchange exchange,
       Class<T> type) throws IOException {
     HttpRequest request = call.buildHttpRequest();
-    long read = serverWaitMillis + READ_MARGIN.toMillis();
+    long read = readTimeout.toMillis();
     request.setConnectTimeout(connectTimeoutMillis)
-        .setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(read, request.getReadTimeout())));
+        .setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, read)));
     return send(request, exchange, type);
   }
 

@@ -212,7 +212,7 @@ public final class QueryRunner {
       QueryResponse first;
       try {
         requests++;
-        first = rest.query(request, exchange);
+        first = rest.query(request, readTimeout(context.remaining()), exchange);
       } catch (IOException e) {
         // No job is known: nothing to cancel (a permanent error created none).
         checkStop();
@@ -292,7 +292,7 @@ public final class QueryRunner {
         try {
           requests++;
           GetQueryResultsResponse response = rest.getQueryResults(known, pageToken,
-              pageSize.isPresent() ? pageSize.getAsLong() : null, wait, exchange);
+              pageSize.isPresent() ? pageSize.getAsLong() : null, wait, readTimeout(context.remaining()), exchange);
           Page page = Page.of(response);
           if (!page.complete()) {
             pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
@@ -430,6 +430,14 @@ public final class QueryRunner {
       return null;
     }
     return Duration.ofMillis(toMillis - fromMillis);
+  }
+
+  /**
+   * The HTTP read timeout of a request: the query's time left and {@link BigQueryRest#READ_MARGIN}.
+   * The socket never ends a request the engine still waits for; the engine's stop disconnects it.
+   */
+  static Duration readTimeout(Duration remaining) {
+    return remaining.plus(BigQueryRest.READ_MARGIN);
   }
 
   /** Milliseconds rounded up, saturated. */

@@ -1,0 +1,25 @@
+package dev.gamehistory.loader.bigquery.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of the protocol's timing. */
+class QueryRunnerTest {
+
+  @Test
+  void readTimeout_longQueryShortSlice_coversTheQuerysTimeLeft() {
+    // A 360-player query with 120 s left and a 5 s wait slice: a server that ignores timeoutMs (the
+    // emulator) answers when the query is done; the socket must not give up first.
+    assertThat(QueryRunner.readTimeout(Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(125));
+    assertThat(QueryRunner.readTimeout(Duration.ZERO)).isEqualTo(BigQueryRest.READ_MARGIN);
+  }
+
+  @Test
+  void ceilMillis_fractions_roundUp() {
+    assertThat(QueryRunner.ceilMillis(Duration.ofNanos(2_956_000))).isEqualTo(3);
+    assertThat(QueryRunner.ceilMillis(Duration.ofMillis(5))).isEqualTo(5);
+    assertThat(QueryRunner.ceilMillis(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+  }
+}
