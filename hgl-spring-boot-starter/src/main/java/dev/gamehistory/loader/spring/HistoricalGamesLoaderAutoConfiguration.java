@@ -1,0 +1,99 @@
+package dev.gamehistory.loader.spring;
+
+import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadListener;
+import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.micrometer.LoaderMetrics;
+import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spring.internal.Backends;
+import dev.gamehistory.loader.spring.internal.ContainerOwnedGamesQuery;
+import dev.gamehistory.loader.spring.internal.EnvironmentSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * A {@link HistoricalGamesLoader} from the {@code hgl.*} properties.
+ *
+ * <ul>
+ *   <li>{@link LoaderSettings}: every {@code hgl.<key>} property is the settings key {@code <key>},
+ *       parsed by {@link dev.gamehistory.loader.SettingsSources}, so an unknown key or a bad value
+ *       fails startup with the library's {@link dev.gamehistory.loader.LoaderSettingsException}.
+ *       Property sources keep Spring's precedence; {@code HGL_*} environment variables are read as
+ *       the library reads them. Backs off when the application defines its own settings bean.
+ *   <li>{@link GamesQuery}: the backend the {@code backend} setting names, from the
+ *       {@link dev.gamehistory.loader.spi.GamesQueryProvider}s on the class path; backs off for an
+ *       application's own backend bean. The container closes it.
+ *   <li>{@link HistoricalGamesLoader}: over that backend, with every {@link LoadListener} bean
+ *       (including the Micrometer metrics when loader-micrometer and a {@link MeterRegistry} are
+ *       there), closed when the context closes; backs off for an application's own loader bean.
+ * </ul>
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+public final class HistoricalGamesLoaderAutoConfiguration {
+
+  /** The property prefix of every setting. */
+  public static final String PREFIX = EnvironmentSettings.PREFIX;
+
+  /** Called by Spring. */
+  public HistoricalGamesLoaderAutoConfiguration() {}
+
+  /**
+   * The settings parsed from the {@code hgl.*} properties and {@code HGL_*} environment variables.
+   *
+   * @throws dev.gamehistory.loader.LoaderSettingsException naming the key for an unknown key or a bad value
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public LoaderSettings hglLoaderSettings(ConfigurableEnvironment environment) {
+    return EnvironmentSettings.resolve(environment).settings();
+  }
+
+  /**
+   * The backend the settings' {@code backend} key names.
+   *
+   * @throws dev.gamehistory.loader.LoaderSettingsException when no provider has that name or its settings are bad
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public GamesQuery hglGamesQuery(LoaderSettings settings, ResourceLoader resourceLoader) {
+    return Backends.create(settings, resourceLoader.getClassLoader());
+  }
+
+  /** The loader over the backend bean, with every {@link LoadListener} bean. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public HistoricalGamesLoader historicalGamesLoader(
+      LoaderSettings settings, GamesQuery backend, ObjectProvider<LoadListener> listeners) {
+    // The backend is a bean of its own, closed by the container after the loader: the loader gets a
+    // view it does not close, so that the backend is closed once.
+    HistoricalGamesLoader.Builder builder = HistoricalGamesLoader.builder()
+        .backend(new ContainerOwnedGamesQuery(backend))
+        .settings(settings);
+    listeners.orderedStream().forEach(builder::listener);
+    return builder.build();
+  }
+
+  /** The metrics listener, when loader-micrometer and one meter registry are there. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({LoaderMetrics.class, MeterRegistry.class})
+  static class MetricsConfiguration {
+
+    @Bean
+    @ConditionalOnSingleCandidate(MeterRegistry.class)
+    @ConditionalOnMissingBean(LoaderMetrics.class)
+    LoaderMetrics hglLoaderMetrics(MeterRegistry registry) {
+      return LoaderMetrics.of(registry);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.gamehistory.loader.spring;
+
+import static dev.gamehistory.loader.spring.Runners.request;
+import static dev.gamehistory.loader.spring.Runners.runner;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadListener;
+import dev.gamehistory.loader.LoadRequest;
+import dev.gamehistory.loader.LoadResult;
+import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.micrometer.LoaderMetrics;
+import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spi.GamesQueryProvider;
+import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
+import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.core.io.ClassPathResource;
+
+class HistoricalGamesLoaderAutoConfigurationTest {
+
+  @Test
+  void context_withTheInMemoryBackend_hasSettingsBackendAndALoaderThatLoads() {
+    runner().run(context -> {
+      assertThat(context).hasSingleBean(LoaderSettings.class).hasSingleBean(GamesQuery.class)
+          .hasSingleBean(HistoricalGamesLoader.class).doesNotHaveBean(LoaderMetrics.class);
+      assertThat(context.getBean(GamesQuery.class)).isInstanceOf(InMemoryGamesQuery.class);
+      assertThat(context.getBean(LoaderSettings.class)).isEqualTo(LoaderSettings.fromMap(Map.of("backend", "in-memory")));
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      LoadResult result = loader.load(request(loader));
+      assertThat(result.isComplete()).isTrue();
+      assertThat(result.games("nobody")).isEmpty();
+      assertThat(context.getBean(InMemoryGamesQuery.class).history()).hasSize(1);
+    });
+  }
+
+  @Test
+  void properties_eachHglKey_reachTheLibrarysParser() {
+    runner().withPropertyValues("hgl.strategy=chunked", "hgl.chunk-size=50", "hgl.parallelism=2",
+            "hgl.retry.max-attempts=5", "hgl.deadline=45s", "hgl.in-memory.seed=7", "hgl.bigquery.table=d.t")
+        .run(context -> assertThat(context.getBean(LoaderSettings.class)).isEqualTo(LoaderSettings.fromMap(Map.of(
+            "backend", "in-memory", "strategy", "chunked", "chunk-size", "50", "parallelism", "2",
+            "retry.max-attempts", "5", "deadline", "45s", "in-memory.seed", "7", "bigquery.table", "d.t"))));
+  }
+
+  @Test
+  void startup_withAnUnknownKey_failsWithTheLibrarysMessage() {
+    runner().withPropertyValues("hgl.chunk-sise=50").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
+          .hasMessage("chunk-sise: unknown setting; did you mean 'chunk-size'?");
+    });
+  }
+
+  @Test
+  void startup_withABadValue_failsWithTheLibrarysMessageAndTheAnalyzerNamesTheProperty() {
+    runner().withPropertyValues("hgl.strategy=chunked", "hgl.chunk-size=0").run(context -> {
+      assertThat(context).hasFailed();
+      Throwable failure = context.getStartupFailure();
+      assertThat(failure).rootCause().isInstanceOf(LoaderSettingsException.class)
+          .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
+      FailureAnalysis analysis = new LoaderSettingsFailureAnalyzer().analyze(failure);
+      assertThat(analysis.getDescription()).isEqualTo("chunk-size: must be an integer between 1 and 10000; got '0'");
+      assertThat(analysis.getAction())
+          .isEqualTo("Correct or remove the property hgl.chunk-size or the environment variable HGL_CHUNK_SIZE.");
+    });
+  }
+
+  @Test
+  void startup_withABackendNoProviderServes_failsNamingTheBackend() {
+    ClassPathResource providers = new ClassPathResource("META-INF/services/" + GamesQueryProvider.class.getName());
+    runner().withClassLoader(new FilteredClassLoader(providers))
+        .withPropertyValues("hgl.backend=bigquery").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
+              .hasMessage("backend: unknown backend 'bigquery'; available on the class path: []");
+        });
+  }
+
+  @Test
+  void startup_withTheBigQueryBackendAndNoTable_failsWithTheBackendsMessage() {
+    runner().withPropertyValues("hgl.backend=bigquery").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
+          .satisfies(e -> assertThat(((LoaderSettingsException) e).key()).isEqualTo("bigquery.table"));
+    });
+  }
+
+  @Test
+  void loader_whenTheUserDefinesOne_backsOff() {
+    HistoricalGamesLoader own = HistoricalGamesLoader.builder().backend(InMemoryGamesQuery.builder().build()).build();
+    runner().withBean("ownLoader", HistoricalGamesLoader.class, () -> own).run(context -> {
+      assertThat(context).hasSingleBean(HistoricalGamesLoader.class);
+      assertThat(context.getBean(HistoricalGamesLoader.class)).isSameAs(own);
+    });
+  }
+
+  @Test
+  void backend_whenTheUserDefinesOne_backsOffAndTheLoaderUsesTheUsers() {
+    InMemoryGamesQuery own = InMemoryGamesQuery.builder().build();
+    runner().withBean("ownBackend", GamesQuery.class, () -> own).run(context -> {
+      assertThat(context).hasSingleBean(GamesQuery.class);
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      loader.load(request(loader));
+      assertThat(own.history()).hasSize(1);
+    });
+  }
+
+  @Test
+  void settings_whenTheUserDefinesThem_backOffAndTheLoaderRunsWithThem() {
+    LoaderSettings own = LoaderSettings.fromMap(Map.of("strategy", "per-player", "max-games", "5"));
+    runner().withBean(LoaderSettings.class, () -> own)
+        .run(context -> assertThat(context.getBean(HistoricalGamesLoader.class).settings()).isEqualTo(own));
+  }
+
+  @Test
+  void metrics_withAMeterRegistryBean_recordEachLoad() {
+    runner().withBean(SimpleMeterRegistry.class).run(context -> {
+      assertThat(context).hasSingleBean(LoaderMetrics.class);
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      loader.load(request(loader));
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.get(LoaderMetrics.LOAD).tag("outcome", "complete").timer().count()).isEqualTo(1);
+      assertThat(registry.get(LoaderMetrics.QUERY).tag("backend", "in-memory").timer().count()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void metrics_withSpringBootsMetricsAutoConfiguration_recordEachLoad() {
+    runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+            SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+        .run(context -> {
+          assertThat(context).hasSingleBean(LoaderMetrics.class);
+          HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+          loader.load(request(loader));
+          assertThat(context.getBean(MeterRegistry.class).get(LoaderMetrics.LOAD).timer().count()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void metrics_withoutLoaderMicrometer_areLeftOutAndTheLoaderStillStarts() {
+    runner().withBean(SimpleMeterRegistry.class).withClassLoader(new FilteredClassLoader(LoaderMetrics.class))
+        .run(context -> assertThat(context).doesNotHaveBean(LoaderMetrics.class).hasSingleBean(HistoricalGamesLoader.class));
+  }
+
+  @Test
+  void listeners_userBeans_hearEachLoad() {
+    List<LoadRequest> heard = Collections.synchronizedList(new ArrayList<>());
+    LoadListener listener = new LoadListener() {
+      @Override
+      public void onLoadEnd(LoadRequest request, LoadResult result) {
+        heard.add(request);
+      }
+    };
+    runner().withBean(LoadListener.class, () -> listener).run(context -> {
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      LoadRequest request = request(loader);
+      loader.load(request);
+      assertThat(heard).containsExactly(request);
+    });
+  }
+
+  @Test
+  void close_ofTheContext_closesTheLoaderAndTheBackendOnce() {
+    Runners.BrokenBackend backend = new Runners.BrokenBackend();
+    runner().withBean(GamesQuery.class, () -> backend).run(context -> {
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      LoadRequest request = request(loader);
+      context.close();
+      assertThatThrownBy(() -> loader.loadAsync(request)).isInstanceOf(IllegalStateException.class);
+      assertThat(backend.closes).hasValue(1);
+    });
+  }
+
+  @Test
+  void close_ofTheContext_closesTheAutoConfiguredBackend() {
+    runner().run(context -> {
+      InMemoryGamesQuery backend = context.getBean(InMemoryGamesQuery.class);
+      context.close();
+      assertThat(backend.isClosed()).isTrue();
+    });
+  }
+}
