@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +84,8 @@ final class LoadRun {
   private final Map<String, List<HistoricalGame>> loaded = new HashMap<>();
   private final List<QueryAttempt> attempts = new ArrayList<>();
   private final List<QueryAttempt> unheard = new ArrayList<>();
-  /** Orders listener calls: taken before {@code this}, never while holding it. */
-  private final Object listening = new Object();
+  /** Held by the one thread telling the listeners; taken before {@code this}, never while holding it. */
+  private final ReentrantLock listening = new ReentrantLock();
   private final List<ReportEvent> events = new ArrayList<>();
   private final Set<ScheduledFuture<?>> backoffs = new LinkedHashSet<>();
   private @Nullable ScheduledFuture<?> deadlineTimer;
@@ -596,33 +597,46 @@ final class LoadRun {
       // A time source ran a task on the thread that holds the lock: the outer caller delivers.
       return;
     }
-    LoadResult finished;
-    synchronized (listening) {
-      List<QueryAttempt> ended;
-      synchronized (this) {
-        finished = completion;
-        completion = null;
-        ended = unheard.isEmpty() ? List.of() : List.copyOf(unheard);
-        unheard.clear();
-      }
-      // Listeners hear a load's queries and then the load, one call at a time, outside the engine's lock.
-      for (QueryAttempt attempt : ended) {
-        for (LoadListener listener : engine.listeners()) {
-          tell(listener, () -> listener.onQueryEnd(request, attempt));
+    // One thread at a time tells the listeners, in order; a thread that finds another one at it
+    // leaves what it recorded to that one, which looks again before it lets go. Nobody blocks.
+    while (listening.tryLock()) {
+      LoadResult finished;
+      try {
+        List<QueryAttempt> ended;
+        synchronized (this) {
+          finished = completion;
+          completion = null;
+          ended = unheard.isEmpty() ? List.of() : List.copyOf(unheard);
+          unheard.clear();
         }
+        for (QueryAttempt attempt : ended) {
+          for (LoadListener listener : engine.listeners()) {
+            tell(listener, () -> listener.onQueryEnd(request, attempt));
+          }
+        }
+        if (finished != null) {
+          LoadResult result = finished;
+          for (LoadListener listener : engine.listeners()) {
+            tell(listener, () -> listener.onLoadEnd(request, result));
+          }
+        }
+      } finally {
+        listening.unlock();
       }
       if (finished != null) {
-        LoadResult result = finished;
-        for (LoadListener listener : engine.listeners()) {
-          tell(listener, () -> listener.onLoadEnd(request, result));
+        complete(finished);
+      }
+      synchronized (this) {
+        if (unheard.isEmpty() && completion == null) {
+          return;
         }
       }
     }
-    if (finished == null) {
-      return;
-    }
+  }
+
+  /** Completes the caller's future: here on an engine worker, else handed to one. */
+  private void complete(LoadResult value) {
     engine.finished(this);
-    LoadResult value = finished;
     if (engine.isOwnWorker()) {
       result.complete(value);
       return;
