@@ -38,6 +38,25 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 no player failed, 3 some load had failed players, 2 bad usage or settings, 1 other errors."})
 final class BenchCommand implements Callable<Integer> {
 
+  /** Each players count's lookups, the game date and the backend's description, read once from the backend. */
+  record Slate(Map<Integer, List<String>> lookups, LocalDate date, String backend) {
+
+    /** Opens the settings' backend to pick the players and the date, and closes it. */
+    static Slate probe(LoaderSettings settings, CliContext context, RequestOptions options, List<Integer> counts) {
+      Backend probe = Backend.open(settings, context);
+      try {
+        Map<Integer, List<String>> lookups = new LinkedHashMap<>();
+        for (int count : counts) {
+          lookups.put(count, options.players(count, "--players", probe));
+        }
+        LocalDate date = options.date(probe.rows().flatMap(Backend.Rows::lastGameDate).orElse(null), probe.name());
+        return new Slate(lookups, date, probe.describe());
+      } finally {
+        probe.close();
+      }
+    }
+  }
+
   /** The players counts measured by default: a production batch that was measured, and a full slate. */
   static final String DEFAULT_PLAYERS = "118,360";
   /** The strategies measured by default. */
@@ -120,19 +139,10 @@ final class BenchCommand implements Callable<Integer> {
     LoaderSettings base = settingsOptions.resolve(context).settings();
     List<Candidate> candidates = candidates(strategies, parallelism(base.strategy()));
 
-    Backend probe = Backend.open(base, context);
-    LocalDate date;
-    Map<Integer, List<String>> lookups = new LinkedHashMap<>();
-    String backendDescription;
-    try {
-      for (int count : counts) {
-        lookups.put(count, requestOptions.players(count, "--players", probe));
-      }
-      date = requestOptions.date(probe.rows().flatMap(Backend.Rows::lastGameDate).orElse(null), probe.name());
-      backendDescription = probe.describe();
-    } finally {
-      probe.close();
-    }
+    Slate slate = Slate.probe(base, context, requestOptions, counts);
+    LocalDate date = slate.date();
+    Map<Integer, List<String>> lookups = slate.lookups();
+    String backendDescription = slate.backend();
 
     Progress progress = Progress.of(context, Hgl.err(spec));
     List<Measurement> measurements = new ArrayList<>();

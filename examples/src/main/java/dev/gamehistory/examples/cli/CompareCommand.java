@@ -311,19 +311,10 @@ final class CompareCommand implements Callable<Integer> {
     sides.add(Side.BARE_SIDE);
     BenchCommand.candidates(strategies, BenchCommand.parallelism(base.strategy())).forEach(c -> sides.add(Side.of(c)));
 
-    Backend probe = Backend.open(base, context);
-    LocalDate date;
-    Map<Integer, List<String>> lookups = new LinkedHashMap<>();
-    String backendDescription;
-    try {
-      for (int count : counts) {
-        lookups.put(count, requestOptions.players(count, "--players", probe));
-      }
-      date = requestOptions.date(probe.rows().flatMap(Backend.Rows::lastGameDate).orElse(null), probe.name());
-      backendDescription = probe.describe();
-    } finally {
-      probe.close();
-    }
+    BenchCommand.Slate slate = BenchCommand.Slate.probe(base, context, requestOptions, counts);
+    LocalDate date = slate.date();
+    Map<Integer, List<String>> lookups = slate.lookups();
+    String backendDescription = slate.backend();
     String sql = sql(base);
     RequestCounter counter = proxy == null ? null : requestCounters.apply(proxy);
     if (counter != null) {
