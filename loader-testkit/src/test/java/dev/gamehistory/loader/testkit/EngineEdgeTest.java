@@ -170,33 +170,31 @@ class EngineEdgeTest {
   @Test
   void loadAsync_callerCompletesTheFuture_loadEndsAndItsQueriesAreCancelled() {
     ManualTime time = ManualTime.create();
-    InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.hang()), time);
-    HistoricalGamesLoader loader = loader(backend, time, Strategy.perPlayer(4),
-        TimeoutPolicy.fixed(Duration.ofSeconds(20), Duration.ofSeconds(30)), RetryPolicy.none());
 
-    CompletableFuture<LoadResult> future = loader.loadAsync(request(players.subList(0, 8)));
-    backend.awaitQueries(4, SAFETY);
-    future.completeExceptionally(new IllegalStateException("not needed any more"));
+    callerEndsTheFuture(time, 4, future -> future.completeExceptionally(new IllegalStateException("not needed any more")));
 
-    List<RecordedQuery> calls = backend.awaitIdle(SAFETY);
-    assertThat(calls).hasSize(4).allSatisfy(call -> assertThat(call.cancelled()).isTrue());
     assertThat(time.elapsed()).isZero();
   }
 
   @Test
   void loadAsync_callerTimesTheFutureOut_loadEndsAndItsQueriesAreCancelled() {
-    ManualTime time = ManualTime.create();
+    // orTimeout runs on the JDK's own delayer, in real time: 1 ms, then the load must end.
+    callerEndsTheFuture(ManualTime.create(), 2, future -> future.orTimeout(1, TimeUnit.MILLISECONDS));
+  }
+
+  /** Starts a load whose {@code parallelism} queries hang, lets the caller end its future, and checks every query was cancelled. */
+  private void callerEndsTheFuture(ManualTime time, int parallelism,
+      java.util.function.Consumer<CompletableFuture<LoadResult>> end) {
     InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.hang()), time);
-    HistoricalGamesLoader loader = loader(backend, time, Strategy.perPlayer(2),
+    HistoricalGamesLoader loader = loader(backend, time, Strategy.perPlayer(parallelism),
         TimeoutPolicy.fixed(Duration.ofSeconds(20), Duration.ofSeconds(30)), RetryPolicy.none());
 
-    CompletableFuture<LoadResult> future = loader.loadAsync(request(players.subList(0, 4)));
-    backend.awaitQueries(2, SAFETY);
-    // orTimeout runs on the JDK's own delayer, in real time: 1 ms, then the load must end.
-    future.orTimeout(1, TimeUnit.MILLISECONDS);
+    CompletableFuture<LoadResult> future = loader.loadAsync(request(players.subList(0, 2 * parallelism)));
+    backend.awaitQueries(parallelism, SAFETY);
+    end.accept(future);
 
     List<RecordedQuery> calls = backend.awaitIdle(SAFETY);
-    assertThat(calls).hasSize(2).allSatisfy(call -> assertThat(call.cancelled()).isTrue());
+    assertThat(calls).hasSize(parallelism).allSatisfy(call -> assertThat(call.cancelled()).isTrue());
   }
 
   @Test
