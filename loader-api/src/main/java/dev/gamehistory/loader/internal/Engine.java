@@ -123,20 +123,11 @@ public final class Engine implements HistoricalGamesLoader {
       run.cancel("loader closed");
     }
     workers.shutdown();
-    if (isOwnWorker()) {
-      // Called from a completion callback on one of this engine's threads: waiting for the workers
-      // would wait for this thread itself. The others end when their backend calls return.
-      try {
-        backend.close();
-      } finally {
-        if (ownsTime) {
-          time.scheduler().shutdownNow();
-        }
-      }
-      return;
-    }
+    // Called from a completion callback on one of this engine's threads, waiting for the workers
+    // would wait for this thread itself: then the others end when their backend calls return.
+    boolean canWait = !isOwnWorker();
     try {
-      if (!workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (canWait && !workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
         workers.shutdownNow();
         if (!workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
           LOG.warn("{} backend call(s) ignore cancellation and interruption; their threads end when they return",
@@ -152,7 +143,9 @@ public final class Engine implements HistoricalGamesLoader {
       } finally {
         if (ownsTime) {
           time.scheduler().shutdownNow();
-          awaitQuietly(time.scheduler());
+          if (canWait) {
+            awaitQuietly(time.scheduler());
+          }
         }
       }
     }
