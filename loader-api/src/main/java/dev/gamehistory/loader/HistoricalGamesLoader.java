@@ -1,6 +1,6 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Engine;
+import dev.gamehistory.loader.internal.Caching;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.spi.TimeSource;
@@ -60,12 +60,35 @@ public interface HistoricalGamesLoader extends AutoCloseable {
   }
 
   /**
+   * A {@link CachingLoader} in front of {@code loader}: loaded histories are kept as {@code policy}
+   * says and overlapping loads share running queries. Closing it closes {@code loader}. It writes
+   * its own per-load log line (with the cache's counts); {@code loader} keeps its listeners and log
+   * line for the loads the cache makes of it. Waits are timed on a timer thread of its own.
+   *
+   * @throws IllegalArgumentException when the policy is disabled
+   * @throws IllegalStateException when no cache store is on the class path (add {@code loader-cache})
+   */
+  static CachingLoader caching(HistoricalGamesLoader loader, CachePolicy policy) {
+    return Caching.wrap(Objects.requireNonNull(loader, "loader"), Objects.requireNonNull(policy, "policy"), null);
+  }
+
+  /**
+   * As {@link #caching(HistoricalGamesLoader, CachePolicy)}, with waits and expiry timed on
+   * {@code timeSource} (not shut down on close), e.g. the testkit's {@code ManualTime}.
+   */
+  static CachingLoader caching(HistoricalGamesLoader loader, CachePolicy policy, TimeSource timeSource) {
+    return Caching.wrap(Objects.requireNonNull(loader, "loader"), Objects.requireNonNull(policy, "policy"),
+        Objects.requireNonNull(timeSource, "timeSource"));
+  }
+
+  /**
    * A loader over the backend the settings' {@code backend} key names, found with
    * {@link ServiceLoader} among the {@link GamesQueryProvider}s on the class path.
    *
    * @throws LoaderSettingsException when no provider has that name or its settings are bad
    */
   static HistoricalGamesLoader fromSettings(LoaderSettings settings) {
+    Caching.requireStore(settings);
     String name = settings.backend();
     List<String> known = new ArrayList<>();
     for (GamesQueryProvider provider : ServiceLoader.load(GamesQueryProvider.class)) {
@@ -118,15 +141,19 @@ public interface HistoricalGamesLoader extends AutoCloseable {
     }
 
     /**
-     * The loader.
+     * The loader: the engine over the backend, behind a {@link CachingLoader} when the settings'
+     * {@link LoaderSettings#cache() cache} is enabled. Listeners hear each load the caller made
+     * (with the cache's counts) and each query attempt the engine ran.
      *
      * @throws IllegalStateException when no backend was given
+     * @throws LoaderSettingsException naming {@code cache.enabled} when the cache is enabled and no
+     *     cache store is on the class path (add {@code loader-cache})
      */
     public HistoricalGamesLoader build() {
       if (backend == null) {
         throw new IllegalStateException("a backend is required: call backend(...) before build()");
       }
-      return new Engine(backend, settings, timeSource, listeners);
+      return Caching.build(backend, settings, timeSource, listeners);
     }
   }
 }

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param elapsed how long the load took
  * @param attempts every query attempt, in start order
  * @param events every retry, split, fallback and deadline, in order
+ * @param cache where the players' histories came from, for a load through a {@link CachingLoader};
+ *     absent otherwise
  */
 public record LoadReport(
     String strategy,
@@ -27,7 +29,8 @@ public record LoadReport(
     Duration deadline,
     Duration elapsed,
     List<QueryAttempt> attempts,
-    List<ReportEvent> events) {
+    List<ReportEvent> events,
+    Optional<CacheUse> cache) {
 
   /** Copies the lists and checks that no field is null. */
   public LoadReport {
@@ -39,6 +42,30 @@ public record LoadReport(
     Objects.requireNonNull(elapsed, "elapsed");
     attempts = List.copyOf(attempts);
     events = List.copyOf(events);
+    Objects.requireNonNull(cache, "cache");
+  }
+
+  /** A report of a load that did not go through a cache. */
+  public LoadReport(String strategy, String strategyName, String backend, Instant startedAt, Duration deadline,
+      Duration elapsed, List<QueryAttempt> attempts, List<ReportEvent> events) {
+    this(strategy, strategyName, backend, startedAt, deadline, elapsed, attempts, events, Optional.empty());
+  }
+
+  /**
+   * Where a cached load's players came from; each requested player is counted once.
+   *
+   * @param hits players answered from the cache
+   * @param shared players answered by a query another load had already started
+   * @param queried players this load queried itself
+   */
+  public record CacheUse(int hits, int shared, int queried) {
+    /** Checks that no count is negative. */
+    public CacheUse {
+      if (hits < 0 || shared < 0 || queried < 0) {
+        throw new IllegalArgumentException(
+            "counts must not be negative but were hits=" + hits + ", shared=" + shared + ", queried=" + queried);
+      }
+    }
   }
 
   /** How many queries were started. */
@@ -91,11 +118,15 @@ public record LoadReport(
     return sumDurations(BackendStatistics::fetching);
   }
 
-  /** A one-line summary: strategy, queries, rows, retries, splits, fallbacks, elapsed. */
+  /**
+   * A one-line summary: strategy, queries, rows, retries, splits, fallbacks, the cache's share when
+   * there is a cache, elapsed.
+   */
   public String summary() {
+    String cached = cache.map(c -> c.hits() + " cached, " + c.shared() + " shared, ").orElse("");
     return strategy + ": " + queryCount() + " queries, " + rows() + " rows, " + retries() + " retries, "
         + count(ReportEvent.Kind.SPLIT) + " splits, " + count(ReportEvent.Kind.FALLBACK) + " fallbacks, "
-        + elapsed.toMillis() + " ms";
+        + cached + elapsed.toMillis() + " ms";
   }
 
   private Optional<Long> sum(java.util.function.Function<BackendStatistics, Optional<Long>> field) {

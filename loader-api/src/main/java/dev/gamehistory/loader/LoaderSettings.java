@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param lookbackDays the window length used by {@link #newRequest}, 1..3650
  * @param maxGames games per player used by {@link #newRequest}, 1..1000
  * @param backendProperties the backend's settings, by key
+ * @param cache the result cache in front of the engine; disabled by default
+ * @param batching how a {@link PlayerHistoryClient} over the loader gathers single-player calls
  */
 public record LoaderSettings(
     Strategy strategy,
@@ -27,7 +29,9 @@ public record LoaderSettings(
     RetryPolicy retry,
     int lookbackDays,
     int maxGames,
-    Map<String, String> backendProperties) {
+    Map<String, String> backendProperties,
+    CachePolicy cache,
+    BatchingPolicy batching) {
 
   /** The backend used when the {@code backend} key is absent. */
   public static final String DEFAULT_BACKEND = "in-memory";
@@ -37,15 +41,24 @@ public record LoaderSettings(
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(timeouts, "timeouts");
     Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(batching, "batching");
     LoadRequest.checkLookbackDays(lookbackDays);
     LoadRequest.checkMaxGames(maxGames);
     backendProperties = java.util.Collections.unmodifiableMap(new TreeMap<>(backendProperties));
   }
 
+  /** Settings without a cache and with the default batching. */
+  public LoaderSettings(Strategy strategy, TimeoutPolicy timeouts, RetryPolicy retry, int lookbackDays, int maxGames,
+      Map<String, String> backendProperties) {
+    this(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, CachePolicy.disabled(),
+        BatchingPolicy.defaults());
+  }
+
   /**
    * The defaults: adaptive strategy (all players in a first query, then up to 4 at once), 20 s
    * per-query timeout, 30 s deadline, 3 attempts from 200 ms backoff, 90 days, 30 games,
-   * in-memory backend.
+   * in-memory backend, no cache, batching within 5 ms up to 500 players.
    */
   public static LoaderSettings defaults() {
     return builder().build();
@@ -64,7 +77,9 @@ public record LoaderSettings(
         .retry(retry)
         .lookbackDays(lookbackDays)
         .maxGames(maxGames)
-        .backendProperties(backendProperties);
+        .backendProperties(backendProperties)
+        .cache(cache)
+        .batching(batching);
   }
 
   /**
@@ -137,8 +152,22 @@ public record LoaderSettings(
     private int lookbackDays = LoadRequest.DEFAULT_LOOKBACK_DAYS;
     private int maxGames = LoadRequest.DEFAULT_MAX_GAMES;
     private Map<String, String> backendProperties = new TreeMap<>();
+    private CachePolicy cache = CachePolicy.disabled();
+    private BatchingPolicy batching = BatchingPolicy.defaults();
 
     private Builder() {}
+
+    /** The result cache; default {@link CachePolicy#disabled()}. */
+    public Builder cache(CachePolicy cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /** The batching of single-player calls; default {@link BatchingPolicy#defaults()}. */
+    public Builder batching(BatchingPolicy batching) {
+      this.batching = Objects.requireNonNull(batching, "batching");
+      return this;
+    }
 
     /** The strategy; default {@link Strategy#adaptive()}. */
     public Builder strategy(Strategy strategy) {
@@ -188,7 +217,7 @@ public record LoaderSettings(
      * @throws IllegalArgumentException naming the field and value when one is out of range
      */
     public LoaderSettings build() {
-      return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties);
+      return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, cache, batching);
     }
   }
 }

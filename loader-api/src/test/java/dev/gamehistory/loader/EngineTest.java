@@ -131,6 +131,24 @@ class EngineTest {
   // ---- tests --------------------------------------------------------------------------------
 
   @Test
+  void build_cacheEnabledWithoutAStoreOnTheClassPath_failsNamingTheSetting() {
+    ScriptedBackend backend = new ScriptedBackend((q, c) -> gamesFor(q));
+    LoaderSettings settings = LoaderSettings.builder().cache(CachePolicy.of(10, Duration.ofMinutes(1))).build();
+
+    assertThatThrownBy(() -> HistoricalGamesLoader.builder().backend(backend).settings(settings).build())
+        .isInstanceOf(LoaderSettingsException.class)
+        .hasMessage("cache.enabled: no cache store on the class path: add the dev.gamehistory:loader-cache module;"
+            + " got 'true'");
+    assertThatThrownBy(() -> HistoricalGamesLoader.fromSettings(settings))
+        .isInstanceOf(LoaderSettingsException.class)
+        .hasMessageStartingWith("cache.enabled: no cache store on the class path");
+    HistoricalGamesLoader plain = loader(backend, LoaderSettings.defaults());
+    assertThatThrownBy(() -> HistoricalGamesLoader.caching(plain, CachePolicy.of(10, Duration.ofMinutes(1))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no cache store on the class path: add the dev.gamehistory:loader-cache module");
+  }
+
+  @Test
   void load_batchRunsOneQueryForAllPlayers() {
     ScriptedBackend backend = new ScriptedBackend((q, c) -> gamesFor(q));
     LoadResult result = loader(backend, settings(Strategy.batch(), AMPLE, LONG_DEADLINE, RetryPolicy.none()))

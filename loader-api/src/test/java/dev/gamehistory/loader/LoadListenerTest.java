@@ -137,6 +137,26 @@ class LoadListenerTest {
   }
 
   @Test
+  void onLoadEnd_throughACache_countsHitsSharedAndQueried() {
+    Recorded log = new Recorded();
+    LoadReport base = report(List.of(), List.of());
+    LoadReport cached = new LoadReport(base.strategy(), base.strategyName(), base.backend(), base.startedAt(),
+        base.deadline(), Duration.ofMillis(1), List.of(), List.of(), Optional.of(new LoadReport.CacheUse(2, 0, 0)));
+    LoadResult result = LoadResult.of(List.of(new PlayerOutcome.Loaded("a", List.of()),
+        new PlayerOutcome.Loaded("b", List.of())), cached);
+
+    new LoadLog(log.logger).onLoadEnd(LoadRequest.of(DATE, List.of("a", "b")), result);
+
+    assertThat(log.lines()).containsExactly("INFO load outcome=complete"
+        + " strategy=\"adaptive(initial-chunk=all, parallelism=4)\" backend=bigquery players=2 loaded=2 loaded_empty=2"
+        + " failed=0 queries=0 retries=0 splits=0 fallbacks=0 cache_hits=2 cache_shared=0 cache_queried=0 rows=0"
+        + " elapsed_ms=1 deadline_ms=30000");
+    assertThat(cached.summary()).isEqualTo(
+        "adaptive(initial-chunk=all, parallelism=4): 0 queries, 0 rows, 0 retries, 0 splits, 0 fallbacks,"
+            + " 2 cached, 0 shared, 1 ms");
+  }
+
+  @Test
   void onLoadEnd_somePlayersFailed_oneWarnLineCountingFailuresByKind() {
     Recorded log = new Recorded();
     QueryTimeoutException timeout = QueryTimeoutException.of(Duration.ofSeconds(2), 2);

@@ -32,6 +32,75 @@ class LoaderSettingsTest {
   }
 
   @Test
+  void fromMap_cacheKeys() {
+    LoaderSettings settings = parse("cache.enabled", "true", "cache.maximum-players", "360",
+        "cache.expire-after-write", "90s");
+
+    assertThat(settings.cache()).isEqualTo(CachePolicy.of(360, Duration.ofSeconds(90)));
+    assertThat(LoaderSettings.defaults().cache()).isEqualTo(CachePolicy.disabled());
+    assertThat(CachePolicy.disabled().describe()).isEqualTo("no cache");
+    assertThat(settings.cache().describe()).isEqualTo("cache 360 players for 90000 ms");
+  }
+
+  @Test
+  void fromMap_cacheEnabledNotABoolean() {
+    assertThat(failure("cache.enabled", "yes")).hasMessage("cache.enabled: must be true or false; got 'yes'");
+  }
+
+  @Test
+  void fromMap_cacheMaximumPlayersOutOfRange() {
+    assertThat(failure("cache.maximum-players", "0"))
+        .hasMessage("cache.maximum-players: must be an integer between 1 and 10000000; got '0'");
+  }
+
+  @Test
+  void fromMap_cacheExpireAfterWriteZero() {
+    assertThat(failure("cache.expire-after-write", "0s"))
+        .hasMessage("cache.expire-after-write: must be a positive duration; got '0s'");
+  }
+
+  @Test
+  void fromMap_batchingKeys() {
+    LoaderSettings settings = parse("batching.max-delay", "2ms", "batching.max-players", "100");
+
+    assertThat(settings.batching()).isEqualTo(new BatchingPolicy(Duration.ofMillis(2), 100));
+    assertThat(LoaderSettings.defaults().batching()).isEqualTo(BatchingPolicy.defaults());
+    assertThat(settings.batching().describe()).isEqualTo("batch up to 100 players within 2ms");
+  }
+
+  @Test
+  void fromMap_batchingMaxDelayTooLong() {
+    assertThat(failure("batching.max-delay", "11s")).hasMessage("batching.max-delay: must be at most 10s; got '11s'");
+  }
+
+  @Test
+  void fromMap_batchingMaxDelayNegative() {
+    assertThat(failure("batching.max-delay", "-1ms")).hasMessage("batching.max-delay: must not be negative; got '-1ms'");
+  }
+
+  @Test
+  void fromMap_batchingMaxPlayersOutOfRange() {
+    assertThat(failure("batching.max-players", "10001"))
+        .hasMessage("batching.max-players: must be an integer between 1 and 10000; got '10001'");
+  }
+
+  @Test
+  void cachePolicy_badBounds_areRejectedNamingTheField() {
+    assertThatThrownBy(() -> CachePolicy.of(0, Duration.ofMinutes(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maximumPlayers must be between 1 and 10000000 but was 0");
+    assertThatThrownBy(() -> CachePolicy.of(1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("expireAfterWrite must be positive but was PT0S");
+    assertThatThrownBy(() -> new BatchingPolicy(Duration.ofMillis(-1), 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxDelay must not be negative but was PT-0.001S");
+    assertThatThrownBy(() -> new BatchingPolicy(Duration.ZERO, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPlayers must be between 1 and 10000 but was 0");
+  }
+
+  @Test
   void fromMap_emptyGivesDefaults() {
     LoaderSettings settings = LoaderSettings.fromMap(Map.of());
 
@@ -261,6 +330,7 @@ class LoaderSettingsTest {
     assertThat(failure("colour", "red")).hasMessage("colour: unknown setting; known settings: strategy, chunk-size, "
         + "parallelism, fallback, query-timeout, query-timeout-per-player, query-timeout-max, deadline, "
         + "retry.max-attempts, retry.initial-backoff, retry.max-backoff, retry.jitter, lookback-days, max-games, "
+        + "cache.enabled, cache.maximum-players, cache.expire-after-write, batching.max-delay, batching.max-players, "
         + "backend, bigquery.project, bigquery.table, bigquery.location, bigquery.host, "
         + "bigquery.maximum-bytes-billed, bigquery.labels, bigquery.credentials, bigquery.wait-slice, bigquery.job-creation, "
         + "bigquery.read-attempts, bigquery.columns.player_lookup, "

@@ -34,7 +34,12 @@ class SettingsRoundTripTest {
         Map.entry("retry.max-backoff", "5s"),
         Map.entry("retry.jitter", "0.5"),
         Map.entry("lookback-days", "90"),
-        Map.entry("max-games", "30"));
+        Map.entry("max-games", "30"),
+        Map.entry("cache.enabled", "false"),
+        Map.entry("cache.maximum-players", "10000"),
+        Map.entry("cache.expire-after-write", "10m"),
+        Map.entry("batching.max-delay", "5ms"),
+        Map.entry("batching.max-players", "500"));
     assertRoundTrip(LoaderSettings.defaults());
   }
 
@@ -151,7 +156,9 @@ class SettingsRoundTripTest {
         Map.of("strategy", "batch", "chunk-size", "0", "fallback", "chunked, adaptive"),
         Map.of("query-timeout", "1.5s", "query-timeout-per-player", "25ms", "query-timeout-max", "PT10S"),
         Map.of("retry.initial-backoff", "8s", "retry.jitter", ".125"),
-        Map.of("backend", "bigquery", "bigquery.labels", "a=b,c=d", "bigquery.host", "http://127.0.0.1:9050"));
+        Map.of("backend", "bigquery", "bigquery.labels", "a=b,c=d", "bigquery.host", "http://127.0.0.1:9050"),
+        Map.of("cache.enabled", "true", "cache.maximum-players", "360", "cache.expire-after-write", "90s"),
+        Map.of("batching.max-delay", "0s", "batching.max-players", "1"));
     for (Map<String, String> input : inputs) {
       assertRoundTrip(LoaderSettings.fromMap(input));
     }
@@ -198,6 +205,10 @@ class SettingsRoundTripTest {
         .lookbackDays(1 + random.nextInt(3650))
         .maxGames(1 + random.nextInt(1000))
         .backendProperties(backend)
+        .cache(new CachePolicy(random.nextBoolean(), 1 + random.nextInt(CachePolicy.MAX_MAXIMUM_PLAYERS),
+            randomDuration(random).plusNanos(1)))
+        .batching(new BatchingPolicy(Duration.ofNanos(random.nextInt(1_000_000_000)),
+            1 + random.nextInt(BatchingPolicy.MAX_MAX_PLAYERS)))
         .build();
   }
 

@@ -41,6 +41,11 @@ class SettingsSourcesTest {
         new Entry("retry.jitter", "0.5", "default"),
         new Entry("lookback-days", "90", "default"),
         new Entry("max-games", "30", "default"),
+        new Entry("cache.enabled", "false", "default"),
+        new Entry("cache.maximum-players", "10000", "default"),
+        new Entry("cache.expire-after-write", "10m", "default"),
+        new Entry("batching.max-delay", "5ms", "default"),
+        new Entry("batching.max-players", "500", "default"),
         new Entry("backend", "in-memory", "default"));
     assertThat(resolved.entries()).allMatch(Entry::isDefault);
   }
@@ -75,6 +80,11 @@ class SettingsSourcesTest {
         new Entry("retry.jitter", "0.5", "default"),
         new Entry("lookback-days", "90", "default"),
         new Entry("max-games", "25", "--set"),
+        new Entry("cache.enabled", "false", "default"),
+        new Entry("cache.maximum-players", "10000", "default"),
+        new Entry("cache.expire-after-write", "10m", "default"),
+        new Entry("batching.max-delay", "5ms", "default"),
+        new Entry("batching.max-players", "500", "default"),
         new Entry("backend", "bigquery", "file /etc/hgl.properties"),
         new Entry("bigquery.table", "d.t", "file /etc/hgl.properties"));
     assertThat(resolved.entry("max-games")).contains(new Entry("max-games", "25", "--set"));

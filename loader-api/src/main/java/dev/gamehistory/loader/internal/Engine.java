@@ -58,10 +58,21 @@ public final class Engine implements HistoricalGamesLoader {
   /** An engine whose loads are heard by the per-load log line and {@code listeners}, in that order. */
   public Engine(GamesQuery backend, LoaderSettings settings, @Nullable TimeSource timeSource,
       List<LoadListener> listeners) {
+    this(backend, settings, timeSource, listeners, false);
+  }
+
+  /**
+   * An engine whose query attempts are heard by the per-load log line (its DEBUG lines) and
+   * {@code listeners}; its loads too unless {@code loadsHeardAbove}, when a loader in front of it
+   * (a cache) tells them of the loads its callers made instead.
+   */
+  public Engine(GamesQuery backend, LoaderSettings settings, @Nullable TimeSource timeSource,
+      List<LoadListener> listeners, boolean loadsHeardAbove) {
     List<LoadListener> all = new ArrayList<>();
     all.add(new LoadLog());
     all.addAll(listeners);
-    this.listeners = List.copyOf(all);
+    this.listeners = loadsHeardAbove
+        ? all.stream().<LoadListener>map(QueriesOnly::new).toList() : List.copyOf(all);
     this.backend = Objects.requireNonNull(backend, "backend");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.ownsTime = timeSource == null;
@@ -184,6 +195,14 @@ public final class Engine implements HistoricalGamesLoader {
   /** Whether the calling thread is one of this engine's workers. */
   boolean isOwnWorker() {
     return Thread.currentThread() instanceof Worker worker && worker.engine == this;
+  }
+
+  /** Tells a listener of query attempts only. */
+  private record QueriesOnly(LoadListener listener) implements LoadListener {
+    @Override
+    public void onQueryEnd(LoadRequest request, dev.gamehistory.loader.QueryAttempt attempt) {
+      listener.onQueryEnd(request, attempt);
+    }
   }
 
   /** A worker thread, marked with its engine. */

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * load outcome=partial strategy="adaptive(initial-chunk=all, parallelism=4)" backend=bigquery players=360
  *   loaded=352 loaded_empty=4 failed=8 failed_timeout=8 queries=5 retries=0 splits=2 fallbacks=0
- *   rows=10320 bytes_processed=52428800 bytes_billed=52428800 elapsed_ms=2140 deadline_ms=30000
+ *   [cache_hits=0 cache_shared=0 cache_queried=360, through a cache] rows=10320 bytes_processed=52428800 bytes_billed=52428800 elapsed_ms=2140 deadline_ms=30000
  *   first_failure="query for 8 player(s) did not finish within its timeout of 2000 ms; cancelled"
  * </pre>
  * (one line in the log). Values with spaces, quotes or {@code =} are quoted.
@@ -97,6 +97,11 @@ public final class LoadLog implements LoadListener {
     put(line, "retries", report.retries());
     put(line, "splits", report.count(ReportEvent.Kind.SPLIT));
     put(line, "fallbacks", report.count(ReportEvent.Kind.FALLBACK));
+    report.cache().ifPresent(cache -> {
+      put(line, "cache_hits", cache.hits());
+      put(line, "cache_shared", cache.shared());
+      put(line, "cache_queried", cache.queried());
+    });
     put(line, "rows", report.rows());
     report.bytesProcessed().ifPresent(n -> put(line, "bytes_processed", n));
     report.bytesBilled().ifPresent(n -> put(line, "bytes_billed", n));

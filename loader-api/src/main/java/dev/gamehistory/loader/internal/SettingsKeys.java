@@ -46,6 +46,16 @@ public final class SettingsKeys {
   public static final String LOOKBACK_DAYS = "lookback-days";
   /** The default games per player. */
   public static final String MAX_GAMES = "max-games";
+  /** Whether loads go through the result cache. */
+  public static final String CACHE_ENABLED = "cache.enabled";
+  /** The most histories the cache keeps. */
+  public static final String CACHE_MAXIMUM_PLAYERS = "cache.maximum-players";
+  /** How long the cache keeps a history after it was loaded. */
+  public static final String CACHE_EXPIRE_AFTER_WRITE = "cache.expire-after-write";
+  /** The longest a single-player call waits for others to share its load. */
+  public static final String BATCHING_MAX_DELAY = "batching.max-delay";
+  /** The most players in one gathered load. */
+  public static final String BATCHING_MAX_PLAYERS = "batching.max-players";
   /** The backend's name. */
   public static final String BACKEND = "backend";
 
@@ -170,6 +180,12 @@ public final class SettingsKeys {
     add(keys, RETRY_JITTER, "random share of each wait, 0..1", "0.5");
     add(keys, LOOKBACK_DAYS, "default window length in days, 1..3650", "90");
     add(keys, MAX_GAMES, "default most recent games per player, 1..1000", "30");
+    add(keys, CACHE_ENABLED, "true to keep loaded histories and share running queries between loads "
+        + "(needs loader-cache on the class path)", "false");
+    add(keys, CACHE_MAXIMUM_PLAYERS, "most histories the cache keeps, 1..10000000", "10000");
+    add(keys, CACHE_EXPIRE_AFTER_WRITE, "how long the cache keeps a history after loading it, > 0", "10m");
+    add(keys, BATCHING_MAX_DELAY, "longest a PlayerHistoryClient call waits for others, 0..10s, shorter than deadline", "5ms");
+    add(keys, BATCHING_MAX_PLAYERS, "most players in one load of a PlayerHistoryClient, 1..10000", "500");
     add(keys, BACKEND, "backend: " + String.join(" or ", BACKENDS), "in-memory");
     add(keys, BIGQUERY_PROJECT, "Google Cloud project that runs the query jobs", "the client's default project");
     add(keys, BIGQUERY_TABLE, "games table: project.dataset.table or dataset.table", "none (required)");

@@ -1,6 +1,11 @@
 package dev.gamehistory.loader.internal;
 
 import static dev.gamehistory.loader.internal.SettingsKeys.BACKEND;
+import static dev.gamehistory.loader.internal.SettingsKeys.BATCHING_MAX_DELAY;
+import static dev.gamehistory.loader.internal.SettingsKeys.BATCHING_MAX_PLAYERS;
+import static dev.gamehistory.loader.internal.SettingsKeys.CACHE_ENABLED;
+import static dev.gamehistory.loader.internal.SettingsKeys.CACHE_EXPIRE_AFTER_WRITE;
+import static dev.gamehistory.loader.internal.SettingsKeys.CACHE_MAXIMUM_PLAYERS;
 import static dev.gamehistory.loader.internal.SettingsKeys.CHUNK_SIZE;
 import static dev.gamehistory.loader.internal.SettingsKeys.DEADLINE;
 import static dev.gamehistory.loader.internal.SettingsKeys.DEFAULT_CHUNK_SIZE;
@@ -18,6 +23,8 @@ import static dev.gamehistory.loader.internal.SettingsKeys.RETRY_MAX_ATTEMPTS;
 import static dev.gamehistory.loader.internal.SettingsKeys.RETRY_MAX_BACKOFF;
 import static dev.gamehistory.loader.internal.SettingsKeys.STRATEGY;
 
+import dev.gamehistory.loader.BatchingPolicy;
+import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
@@ -184,6 +191,13 @@ public final class SettingsParser {
     map.put(RETRY_JITTER, BigDecimal.valueOf(retry.jitter()).stripTrailingZeros().toPlainString());
     map.put(LOOKBACK_DAYS, Integer.toString(settings.lookbackDays()));
     map.put(MAX_GAMES, Integer.toString(settings.maxGames()));
+    CachePolicy cache = settings.cache();
+    map.put(CACHE_ENABLED, Boolean.toString(cache.enabled()));
+    map.put(CACHE_MAXIMUM_PLAYERS, Integer.toString(cache.maximumPlayers()));
+    map.put(CACHE_EXPIRE_AFTER_WRITE, DurationParser.format(cache.expireAfterWrite()));
+    BatchingPolicy batching = settings.batching();
+    map.put(BATCHING_MAX_DELAY, DurationParser.format(batching.maxDelay()));
+    map.put(BATCHING_MAX_PLAYERS, Integer.toString(batching.maxPlayers()));
     Map<String, String> backend = new TreeMap<>(settings.backendProperties());
     for (String key : SettingsKeys.catalogue().keySet()) {
       String value = backend.remove(key);
@@ -358,12 +372,47 @@ public final class SettingsParser {
       RetryPolicy retry = retry();
       int lookbackDays = integer(LOOKBACK_DAYS, 1, LoadRequest.MAX_LOOKBACK_DAYS, LoadRequest.DEFAULT_LOOKBACK_DAYS);
       int maxGames = integer(MAX_GAMES, 1, LoadRequest.MAX_MAX_GAMES, LoadRequest.DEFAULT_MAX_GAMES);
+      CachePolicy cache = cache();
+      BatchingPolicy batching = batching();
       Map<String, String> backendProperties = backendProperties();
       try {
-        return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties);
+        return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, cache,
+            batching);
       } catch (IllegalArgumentException e) {
         throw rejected(LOOKBACK_DAYS, e);
       }
+    }
+
+    private CachePolicy cache() {
+      CachePolicy defaultPolicy = CachePolicy.disabled();
+      boolean enabled = bool(CACHE_ENABLED, defaultPolicy.enabled());
+      int maximumPlayers = integer(CACHE_MAXIMUM_PLAYERS, 1, CachePolicy.MAX_MAXIMUM_PLAYERS,
+          defaultPolicy.maximumPlayers());
+      Duration expireAfterWrite = duration(CACHE_EXPIRE_AFTER_WRITE, defaultPolicy.expireAfterWrite(), Sign.POSITIVE);
+      return new CachePolicy(enabled, maximumPlayers, expireAfterWrite);
+    }
+
+    private BatchingPolicy batching() {
+      BatchingPolicy defaultPolicy = BatchingPolicy.defaults();
+      Duration maxDelay = duration(BATCHING_MAX_DELAY, defaultPolicy.maxDelay(), Sign.NOT_NEGATIVE);
+      if (maxDelay.compareTo(BatchingPolicy.MAX_MAX_DELAY) > 0) {
+        throw error(BATCHING_MAX_DELAY, "must be at most " + DurationParser.format(BatchingPolicy.MAX_MAX_DELAY), "");
+      }
+      int maxPlayers = integer(BATCHING_MAX_PLAYERS, 1, BatchingPolicy.MAX_MAX_PLAYERS, defaultPolicy.maxPlayers());
+      return new BatchingPolicy(maxDelay, maxPlayers);
+    }
+
+    private boolean bool(String key, boolean defaultValue) {
+      Given value = given.get(key);
+      if (value == null) {
+        defaults.put(key, Boolean.toString(defaultValue));
+        return defaultValue;
+      }
+      return switch (value.value()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw error(key, "must be true or false", "");
+      };
     }
 
     private Strategy strategy() {

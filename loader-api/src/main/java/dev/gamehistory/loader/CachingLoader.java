@@ -1,0 +1,37 @@
+package dev.gamehistory.loader;
+
+/**
+ * A loader that keeps loaded histories and shares running queries between overlapping loads,
+ * in front of another loader (see {@link HistoricalGamesLoader#caching(HistoricalGamesLoader, CachePolicy)},
+ * or {@code cache.enabled=true} in the settings).
+ *
+ * <p>A load answers each player from, in turn: the cache; a query another load is running for the
+ * same (player, game date, lookback days, max games); a query of its own, one load of the wrapped
+ * loader for all such players, with the request's strategy. Its result has every requested player
+ * in request order, and its {@link LoadReport#cache() report} says how many came from where.
+ *
+ * <p>The contract is the wrapped loader's: every player ends with exactly one outcome and the load
+ * returns by its deadline. Only loaded histories are kept, never a failure. A failure of a shared
+ * query reaches every load waiting for it as that player's own failed outcome. A waiting load whose
+ * deadline comes first fails those players with {@link DeadlineExceededException} and leaves the
+ * query running for the others. A shared query runs under the deadline of the load that started it:
+ * when it ends by that deadline or by that load's cancellation, a waiting load with time left
+ * queries those players again itself.
+ */
+public interface CachingLoader extends HistoricalGamesLoader {
+
+  /** Forgets every cached history of {@code player}, in every window. */
+  void invalidate(String player);
+
+  /** Forgets the cached histories of {@code request}'s players in its window and max games. */
+  void invalidate(LoadRequest request);
+
+  /** Forgets every cached history. */
+  void invalidateAll();
+
+  /** About how many histories are cached now. */
+  long cachedHistories();
+
+  /** The cache's bounds. */
+  CachePolicy cachePolicy();
+}

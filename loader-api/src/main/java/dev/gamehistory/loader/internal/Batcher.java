@@ -1,0 +1,272 @@
+package dev.gamehistory.loader.internal;
+
+import dev.gamehistory.loader.BackendException;
+import dev.gamehistory.loader.BatchingPolicy;
+import dev.gamehistory.loader.DeadlineExceededException;
+import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadCancelledException;
+import dev.gamehistory.loader.LoadRequest;
+import dev.gamehistory.loader.LoadResult;
+import dev.gamehistory.loader.LoaderException;
+import dev.gamehistory.loader.PlayerOutcome;
+import dev.gamehistory.loader.spi.TimeSource;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Gathers single-player calls into loads: calls for the same window wait together until the first
+ * has waited {@link BatchingPolicy#maxDelay()} or {@link BatchingPolicy#maxPlayers()} distinct
+ * players are waiting, then go to the loader as one request. The load's deadline is the loader's
+ * deadline less the time its first call waited, so no call waits past its own deadline.
+ */
+public final class Batcher {
+
+  private final HistoricalGamesLoader loader;
+  private final BatchingPolicy policy;
+  private final TimeSource time;
+  private final boolean ownsTime;
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final Map<Window, Gathering> open = new HashMap<>();
+  private boolean closed;
+  private final Set<CompletableFuture<LoadResult>> running = ConcurrentHashMap.newKeySet();
+  private final AtomicLong loadsSent = new AtomicLong();
+
+  /**
+   * Gathers calls to {@code loader} as {@code policy} says, timed on {@code time} (shut down on close when owned).
+   *
+   * @throws IllegalArgumentException when the window is not shorter than the loader's deadline
+   */
+  public Batcher(HistoricalGamesLoader loader, BatchingPolicy policy, @Nullable TimeSource time) {
+    this.loader = Objects.requireNonNull(loader, "loader");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    Duration deadline = loader.settings().timeouts().deadline();
+    if (policy.maxDelay().compareTo(deadline) >= 0) {
+      throw new IllegalArgumentException("batching.max-delay (" + DurationParser.format(policy.maxDelay())
+          + ") must be shorter than the loader's deadline (" + DurationParser.format(deadline) + ")");
+    }
+    this.ownsTime = time == null;
+    this.time = time == null ? new SystemTimeSource() : time;
+  }
+
+  /** The policy. */
+  public BatchingPolicy policy() {
+    return policy;
+  }
+
+  /** How many loads were sent to the loader so far. */
+  public long loadsSent() {
+    return loadsSent.get();
+  }
+
+  /**
+   * Adds a call for {@code player}'s window; its future completes with the player's outcome.
+   *
+   * @throws IllegalArgumentException naming the field for a bad player or window
+   * @throws IllegalStateException when closed
+   */
+  public CompletableFuture<PlayerOutcome> submit(String player, LocalDate gameDate, int lookbackDays, int maxGames) {
+    // Validates the player and the window the way a request does.
+    LoadRequest.builder(gameDate).players(player).lookbackDays(lookbackDays).maxGames(maxGames).build();
+    Window window = new Window(gameDate, lookbackDays, maxGames);
+    CompletableFuture<PlayerOutcome> call = new CompletableFuture<>();
+    Gathering gathering;
+    boolean first;
+    boolean full;
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("client is closed");
+      }
+      gathering = open.get(window);
+      first = gathering == null;
+      if (first) {
+        gathering = new Gathering(window, time.nanoTime());
+        open.put(window, gathering);
+      }
+      gathering.calls.computeIfAbsent(player, p -> new ArrayList<>()).add(call);
+      full = gathering.calls.size() >= policy.maxPlayers();
+      if (full) {
+        open.remove(window);
+        gathering.taken = true;
+      }
+    }
+    if (full) {
+      send(gathering);
+    } else if (first) {
+      // Scheduled outside the lock: a time source may run a due task on this thread.
+      Gathering scheduled = gathering;
+      ScheduledFuture<?> timer = time.scheduler().schedule(() -> windowEnded(scheduled),
+          TimeMath.toNanosSaturated(policy.maxDelay()), TimeUnit.NANOSECONDS);
+      synchronized (lock) {
+        if (scheduled.taken) {
+          timer.cancel(false);
+        } else {
+          scheduled.timer = timer;
+        }
+      }
+    }
+    return call;
+  }
+
+  private void windowEnded(Gathering gathering) {
+    synchronized (lock) {
+      if (gathering.taken) {
+        return;
+      }
+      gathering.taken = true;
+      open.remove(gathering.window, gathering);
+    }
+    send(gathering);
+  }
+
+  /** Sends one load for the gathering's players whose callers still wait. */
+  private void send(Gathering gathering) {
+    ScheduledFuture<?> timer;
+    synchronized (lock) {
+      timer = gathering.timer;
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    Map<String, List<CompletableFuture<PlayerOutcome>>> waiting = new LinkedHashMap<>();
+    gathering.calls.forEach((player, calls) -> {
+      List<CompletableFuture<PlayerOutcome>> live = calls.stream().filter(c -> !c.isDone()).toList();
+      if (!live.isEmpty()) {
+        waiting.put(player, live);
+      }
+    });
+    if (waiting.isEmpty()) {
+      return;
+    }
+    Duration deadline = loader.settings().timeouts().deadline();
+    long left = TimeMath.toNanosSaturated(deadline) - (time.nanoTime() - gathering.firstNanos);
+    if (left <= 0) {
+      failAll(waiting, DeadlineExceededException.of(deadline));
+      return;
+    }
+    Window window = gathering.window;
+    LoadRequest request = LoadRequest.builder(window.gameDate())
+        .players(waiting.keySet())
+        .lookbackDays(window.lookbackDays())
+        .maxGames(window.maxGames())
+        .deadline(Duration.ofNanos(left))
+        .build();
+    CompletableFuture<LoadResult> load;
+    try {
+      load = loader.loadAsync(request);
+    } catch (IllegalStateException e) {
+      failAll(waiting, LoadCancelledException.of("loader closed"));
+      return;
+    }
+    loadsSent.incrementAndGet();
+    running.add(load);
+    boolean cancel;
+    synchronized (lock) {
+      cancel = closed;
+    }
+    if (cancel) {
+      load.cancel(true);
+    }
+    // When every caller of the load has given up, so does the load.
+    List<CompletableFuture<PlayerOutcome>> calls = waiting.values().stream().flatMap(List::stream).toList();
+    AtomicInteger live = new AtomicInteger(calls.size());
+    for (CompletableFuture<PlayerOutcome> call : calls) {
+      call.whenComplete((outcome, error) -> {
+        if (call.isCancelled() && live.decrementAndGet() == 0) {
+          load.cancel(true);
+        }
+      });
+    }
+    load.whenComplete((result, error) -> {
+      running.remove(load);
+      LoaderException cause = error == null ? null : causeOf(error);
+      waiting.forEach((player, waiters) -> {
+        PlayerOutcome outcome = result != null
+            ? result.outcome(player) : new PlayerOutcome.Failed(player, Objects.requireNonNull(cause));
+        waiters.forEach(w -> w.complete(outcome));
+      });
+    });
+  }
+
+  private static void failAll(Map<String, List<CompletableFuture<PlayerOutcome>>> waiting, LoaderException cause) {
+    waiting.forEach((player, calls) -> {
+      PlayerOutcome.Failed failed = new PlayerOutcome.Failed(player, cause);
+      calls.forEach(call -> call.complete(failed));
+    });
+  }
+
+  private LoaderException causeOf(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof LoaderException loaderException) {
+      return loaderException;
+    }
+    if (cause instanceof CancellationException) {
+      return LoadCancelledException.of("the batched load was cancelled");
+    }
+    return BackendException.permanentError("loader-failed", "the loader failed: " + cause, cause);
+  }
+
+  /**
+   * Fails the calls still gathering and cancels the loads sent (their calls fail as cancelled);
+   * ends the timer thread when owned. The loader stays open. Idempotent.
+   */
+  public void close() {
+    List<Gathering> gathering;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      gathering = List.copyOf(open.values());
+      gathering.forEach(g -> g.taken = true);
+      open.clear();
+    }
+    LoadCancelledException cause = LoadCancelledException.of("client closed");
+    for (Gathering g : gathering) {
+      if (g.timer != null) {
+        g.timer.cancel(false);
+      }
+      g.calls.forEach((player, calls) -> {
+        PlayerOutcome.Failed failed = new PlayerOutcome.Failed(player, cause);
+        calls.forEach(call -> call.complete(failed));
+      });
+    }
+    List.copyOf(running).forEach(load -> load.cancel(true));
+    if (ownsTime) {
+      time.scheduler().shutdownNow();
+    }
+  }
+
+  /** The calls of one window gathered so far. */
+  private record Window(LocalDate gameDate, int lookbackDays, int maxGames) {}
+
+  private static final class Gathering {
+    final Window window;
+    final long firstNanos;
+    /** Each player's callers, in first-call order; guarded by the batcher's lock until taken. */
+    final Map<String, List<CompletableFuture<PlayerOutcome>>> calls = new LinkedHashMap<>();
+    @Nullable ScheduledFuture<?> timer;
+    boolean taken;
+
+    Gathering(Window window, long firstNanos) {
+      this.window = window;
+      this.firstNanos = firstNanos;
+    }
+  }
+}
