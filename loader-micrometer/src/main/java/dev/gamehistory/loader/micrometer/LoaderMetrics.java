@@ -43,6 +43,9 @@ import java.util.Objects;
  *       <td>{@code backend}</td></tr>
  *   <tr><td>{@code hgl.retries}, {@code hgl.splits}, {@code hgl.fallbacks}</td><td>counters</td>
  *       <td>{@code strategy}</td></tr>
+ *   <tr><td>{@code hgl.cache.players}</td><td>counter: players of loads through a
+ *       {@link dev.gamehistory.loader.CachingLoader}, by where they came from</td><td>{@code source} (hit,
+ *       shared, queried)</td></tr>
  * </table>
  *
  * <p>Every tag value comes from a small fixed set or from configuration (the backend's name): never
@@ -68,6 +71,8 @@ public final class LoaderMetrics implements LoadListener {
   public static final String SPLITS = "hgl.splits";
   /** The counter of fallbacks to a next stage. */
   public static final String FALLBACKS = "hgl.fallbacks";
+  /** The counter of cached loads' players by source: hit, shared or queried. */
+  public static final String CACHE_PLAYERS = "hgl.cache.players";
 
   private final MeterRegistry registry;
 
@@ -111,6 +116,12 @@ public final class LoaderMetrics implements LoadListener {
     count(RETRIES, "Retries of the same players", strategyTag, report.retries());
     count(SPLITS, "Adaptive splits of a query", strategyTag, report.count(ReportEvent.Kind.SPLIT));
     count(FALLBACKS, "Fallbacks to a next stage", strategyTag, report.count(ReportEvent.Kind.FALLBACK));
+    report.cache().ifPresent(cache -> {
+      String description = "Players of cached loads by where they came from";
+      count(CACHE_PLAYERS, description, Tags.of("source", "hit"), cache.hits());
+      count(CACHE_PLAYERS, description, Tags.of("source", "shared"), cache.shared());
+      count(CACHE_PLAYERS, description, Tags.of("source", "queried"), cache.queried());
+    });
   }
 
   private Counter players(String status, String kind) {

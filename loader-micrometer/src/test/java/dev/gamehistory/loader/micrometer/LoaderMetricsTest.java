@@ -2,6 +2,7 @@ package dev.gamehistory.loader.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
@@ -68,6 +69,26 @@ class LoaderMetricsTest {
     assertThat(registry.get(LoaderMetrics.QUERY_ROWS).summary().count()).isEqualTo(5);
     assertThat(registry.get(LoaderMetrics.QUERY_ROWS).summary().totalAmount()).isEqualTo(result.report().rows());
     assertThat(registry.find(LoaderMetrics.QUERY_BYTES_BILLED).summary()).isNull();
+  }
+
+  @Test
+  void onLoadEnd_loadsThroughACache_countPlayersBySourceAndQueriesOnce() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(LEAGUE).build();
+    LoaderSettings settings = LoaderSettings.builder().strategy(Strategy.batch())
+        .cache(CachePolicy.of(100, Duration.ofMinutes(1))).build();
+    try (HistoricalGamesLoader loader = HistoricalGamesLoader.builder().backend(backend).settings(settings)
+        .listener(LoaderMetrics.of(registry)).build()) {
+      loader.load(LoadRequest.of(DATE, PLAYERS.subList(0, 4)));
+      loader.load(LoadRequest.of(DATE, PLAYERS));
+    }
+
+    assertThat(registry.get(LoaderMetrics.CACHE_PLAYERS).tags("source", "hit").counter().count()).isEqualTo(4);
+    assertThat(registry.get(LoaderMetrics.CACHE_PLAYERS).tags("source", "queried").counter().count()).isEqualTo(6);
+    assertThat(registry.get(LoaderMetrics.CACHE_PLAYERS).tags("source", "shared").counter().count()).isZero();
+    assertThat(registry.get(LoaderMetrics.LOAD).timer().count()).isEqualTo(2);
+    assertThat(registry.get(LoaderMetrics.QUERY).timer().count()).isEqualTo(2);
+    assertThat(registry.get(LoaderMetrics.PLAYERS).tags("status", "loaded").counter().count()).isEqualTo(10);
   }
 
   @Test
