@@ -1,6 +1,7 @@
 package dev.gamehistory.loader.spring;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.micrometer.LoaderMetrics;
@@ -34,6 +35,11 @@ import org.springframework.core.io.ResourceLoader;
  *   <li>{@link HistoricalGamesLoader}: over that backend, with every {@link LoadListener} bean
  *       (including the Micrometer metrics when loader-micrometer and a {@link MeterRegistry} are
  *       there), closed when the context closes; backs off for an application's own loader bean.
+ *       With {@code hgl.cache.enabled=true} (and loader-cache on the class path) it is a
+ *       {@link dev.gamehistory.loader.CachingLoader}, injectable as such.
+ *   <li>{@link PlayerHistoryClient}: single-player calls batched over that loader as the
+ *       {@code hgl.batching.*} properties say, closed with the context; backs off for an
+ *       application's own client bean.
  * </ul>
  */
 @AutoConfiguration(afterName = {
@@ -82,6 +88,13 @@ public final class HistoricalGamesLoaderAutoConfiguration {
         .settings(settings);
     listeners.orderedStream().forEach(builder::listener);
     return builder.build();
+  }
+
+  /** Single-player calls, gathered into loads of the loader bean. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public PlayerHistoryClient hglPlayerHistoryClient(HistoricalGamesLoader loader) {
+    return PlayerHistoryClient.of(loader);
   }
 
   /** The metrics listener, when loader-micrometer and one meter registry are there. */

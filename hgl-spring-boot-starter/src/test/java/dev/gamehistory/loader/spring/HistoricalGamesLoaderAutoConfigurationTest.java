@@ -5,7 +5,10 @@ import static dev.gamehistory.loader.spring.Runners.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gamehistory.loader.BatchingPolicy;
+import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
@@ -18,6 +21,7 @@ import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
 import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,6 +49,30 @@ class HistoricalGamesLoaderAutoConfigurationTest {
       assertThat(result.isComplete()).isTrue();
       assertThat(result.games("nobody")).isEmpty();
       assertThat(context.getBean(InMemoryGamesQuery.class).history()).hasSize(1);
+    });
+  }
+
+  @Test
+  void context_cacheEnabled_theLoaderIsACachingLoaderThatAnswersRepeatsFromTheCache() {
+    runner().withPropertyValues("hgl.cache.enabled=true", "hgl.cache.maximum-players=500").run(context -> {
+      assertThat(context).hasSingleBean(CachingLoader.class);
+      CachingLoader loader = context.getBean(CachingLoader.class);
+      assertThat(loader.cachePolicy().maximumPlayers()).isEqualTo(500);
+      loader.load(request(loader));
+      LoadResult again = loader.load(request(loader));
+      assertThat(again.report().cache().orElseThrow().queried()).isZero();
+      assertThat(context.getBean(InMemoryGamesQuery.class).history()).hasSize(1);
+    });
+  }
+
+  @Test
+  void context_playerHistoryClient_batchesOverTheLoaderAsTheBatchingPropertiesSay() {
+    runner().withPropertyValues("hgl.batching.max-delay=1ms", "hgl.batching.max-players=7").run(context -> {
+      PlayerHistoryClient client = context.getBean(PlayerHistoryClient.class);
+      assertThat(client.policy()).isEqualTo(new BatchingPolicy(Duration.ofMillis(1), 7));
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      String player = request(loader).players().get(0);
+      assertThat(client.load(player, request(loader).gameDate()).isLoaded()).isTrue();
     });
   }
 
