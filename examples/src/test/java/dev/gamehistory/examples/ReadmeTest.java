@@ -17,6 +17,7 @@ class ReadmeTest {
 
   private static final Path MODULE = Path.of(System.getProperty("user.dir"));
   private static final Path QUICKSTART = MODULE.resolve("src/main/java/dev/gamehistory/examples/Quickstart.java");
+  private static final Path REPEATED = MODULE.resolve("src/main/java/dev/gamehistory/examples/RepeatedLoads.java");
   private static final Path README = MODULE.resolve("../README.md").normalize();
 
   @Test
@@ -41,6 +42,27 @@ class ReadmeTest {
   }
 
   @Test
+  void repeatedLoads_rerunComesFromTheCacheAndASingleCallLoads() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      RepeatedLoads.main(new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+
+    assertThat(captured.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "CacheUse[hits=0, shared=0, queried=3] then CacheUse[hits=3, shared=0, queried=0]",
+        "adamford: 30 games");
+  }
+
+  @Test
+  void readme_holdsTheRepeatedLoadsExampleVerbatim() throws IOException {
+    assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8))).contains(block(REPEATED));
+  }
+
+  @Test
   void readme_holdsTheQuickstartVerbatim() throws IOException {
     String block = quickstartBlock();
     assertThat(block.lines().count()).isBetween(8L, 20L);
@@ -54,9 +76,14 @@ class ReadmeTest {
 
   /** The lines between the markers, without the indentation they share. */
   static String quickstartBlock() throws IOException {
-    List<String> lines = Files.readAllLines(QUICKSTART, StandardCharsets.UTF_8);
-    int begin = indexOf(lines, "// README:begin");
-    int end = indexOf(lines, "// README:end");
+    return block(QUICKSTART);
+  }
+
+  /** The lines between the markers of {@code source}, without the indentation they share. */
+  static String block(Path source) throws IOException {
+    List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+    int begin = indexOf(lines, "// README:begin", source);
+    int end = indexOf(lines, "// README:end", source);
     List<String> body = lines.subList(begin + 1, end);
     int indent = body.stream().filter(line -> !line.isBlank())
         .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
@@ -67,13 +94,13 @@ class ReadmeTest {
     return block.toString();
   }
 
-  private static int indexOf(List<String> lines, String marker) {
+  private static int indexOf(List<String> lines, String marker, Path source) {
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).strip().equals(marker)) {
         return i;
       }
     }
-    throw new AssertionError("no line '" + marker + "' in " + QUICKSTART);
+    throw new AssertionError("no line '" + marker + "' in " + source);
   }
 
   /** The contents of every ```java fence, each ending with a newline. */
