@@ -242,6 +242,8 @@ public final class CachingLoaderImpl implements CachingLoader {
     final List<CompletableFuture<LoadResult>> ownLoads = new ArrayList<>();
     final List<OffsetReport> reports = new ArrayList<>();
     @Nullable ScheduledFuture<?> deadlineTimer;
+    boolean timerArmed;
+    boolean expired;
     boolean finishing;
 
     CachedLoad(LoadRequest request) {
@@ -297,15 +299,34 @@ public final class CachingLoaderImpl implements CachingLoader {
         flight.keys.put(player, key);
       }
       if (!joined.isEmpty()) {
+        boolean arm;
+        boolean late;
         synchronized (this) {
           joined.values().forEach(waitingOnOthers::addAll);
-          if (deadlineTimer == null && !finishing) {
-            deadlineTimer = time.scheduler().schedule(this::deadlinePassed,
-                Math.max(0, deadlineNanos - time.nanoTime()), TimeUnit.NANOSECONDS);
+          late = expired;
+          arm = !timerArmed && !finishing;
+          timerArmed = true;
+        }
+        if (late) {
+          // Joined after this load's timer fired (a retry at the edge of the deadline).
+          deadlinePassed();
+        } else if (arm) {
+          // Scheduled outside the lock: a time source may run a due task on this thread.
+          ScheduledFuture<?> timer = time.scheduler().schedule(this::deadlinePassed,
+              Math.max(0, deadlineNanos - time.nanoTime()), TimeUnit.NANOSECONDS);
+          boolean done;
+          synchronized (this) {
+            deadlineTimer = timer;
+            done = finishing || result.isDone();
+          }
+          if (done) {
+            timer.cancel(false);
           }
         }
-        joined.forEach((running, waiting) ->
-            running.outcomes.thenAccept(byPlayer -> sharedEnded(waiting, byPlayer)));
+        if (!late) {
+          joined.forEach((running, waiting) ->
+              running.outcomes.thenAccept(byPlayer -> sharedEnded(waiting, byPlayer)));
+        }
       }
       if (!flight.keys.isEmpty()) {
         fly(flight);
@@ -401,6 +422,7 @@ public final class CachingLoaderImpl implements CachingLoader {
     private void deadlinePassed() {
       List<String> late;
       synchronized (this) {
+        expired = true;
         late = List.copyOf(waitingOnOthers);
       }
       DeadlineExceededException cause = DeadlineExceededException.of(deadline);
