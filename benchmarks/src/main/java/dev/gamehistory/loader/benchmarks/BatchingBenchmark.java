@@ -2,11 +2,16 @@ package dev.gamehistory.loader.benchmarks;
 
 import dev.gamehistory.loader.BatchingPolicy;
 import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.Strategy;
+import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spi.QueryContext;
+import dev.gamehistory.loader.spi.QueryResult;
+import dev.gamehistory.loader.spi.WindowQuery;
 import dev.gamehistory.loader.testkit.Fault;
 import dev.gamehistory.loader.testkit.FaultPlan;
 import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
@@ -20,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -42,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * backend of a generated league (strategy batch, no cache): {@code batched} through a
  * {@link PlayerHistoryClient}, which gathers them into few loads; {@code direct} as one load of the
  * loader per call. An op is all 360 calls; the {@link Queries} counters and a line printed at the
- * end of each trial give the backend queries it took.
+ * end of each trial give the backend queries it took. With {@code backendConcurrency} N &gt; 0 the
+ * backend runs at most N queries at once, the others wait their turn, as under a warehouse's
+ * concurrency quota.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -70,6 +78,10 @@ public class BatchingBenchmark {
   /** The most players in one batched load. */
   @Param({"500"})
   public int maxPlayers;
+
+  /** The most backend queries running at once; 0 for no limit. */
+  @Param({"0", "4"})
+  public int backendConcurrency;
 
   private InMemoryGamesQuery backend;
   private HistoricalGamesLoader loader;
@@ -110,8 +122,12 @@ public class BatchingBenchmark {
       builder.faults(FaultPlan.always(new Fault.Latency(Duration.ofMillis(queryLatencyMillis))));
     }
     backend = builder.build();
+    if (backendConcurrency < 0) {
+      throw new IllegalArgumentException("backendConcurrency: expected 0 or more; got " + backendConcurrency);
+    }
+    GamesQuery served = backendConcurrency == 0 ? backend : new LimitedGamesQuery(backend, backendConcurrency);
     loader = HistoricalGamesLoader.builder()
-        .backend(backend)
+        .backend(served)
         .settings(LoaderSettings.builder().strategy(Strategy.batch()).build())
         .build();
     client = switch (mode) {
@@ -128,11 +144,16 @@ public class BatchingBenchmark {
     backend.clear();
   }
 
-  /** Prints the backend queries per op over the trial (warm-up included), then closes everything. */
+  /**
+   * Prints the backend queries per op over the trial (warm-up included) and the most that ran at
+   * once, then closes everything.
+   */
   @TearDown(Level.Trial)
   public void tearDown() throws InterruptedException {
-    System.out.printf("%n%s, %d ms latency: %.2f backend queries/op (min %d, max %d) over %d ops%n",
-        mode, queryLatencyMillis, (double) queries / Math.max(ops, 1), fewestQueries, mostQueries, ops);
+    System.out.printf("%n%s, %d ms latency, concurrency %s: %.2f backend queries/op (min %d, max %d) over %d ops,"
+        + " at most %d at once%n", mode, queryLatencyMillis,
+        backendConcurrency == 0 ? "unbounded" : String.valueOf(backendConcurrency),
+        (double) queries / Math.max(ops, 1), fewestQueries, mostQueries, ops, backend.maxInFlight());
     pool.shutdownNow();
     pool.awaitTermination(10, TimeUnit.SECONDS);
     if (client != null) {
@@ -158,6 +179,10 @@ public class BatchingBenchmark {
       games += loaded.games().size();
     }
     long made = backend.queryCount() - before;
+    if (backendConcurrency > 0 && backend.maxInFlight() > backendConcurrency) {
+      throw new IllegalStateException("expected at most " + backendConcurrency + " queries at once; got "
+          + backend.maxInFlight());
+    }
     counters.queries += made;
     counters.ops++;
     queries += made;
@@ -172,5 +197,96 @@ public class BatchingBenchmark {
     return batching != null
         ? batching.load(player, date)
         : loader.load(LoadRequest.of(date, List.of(player))).outcome(player);
+  }
+
+  /**
+   * A backend that runs at most {@code limit} of its delegate's fetches at once, in arrival order
+   * (a fair semaphore). A fetch waiting for its turn gives up with {@link LoadCancelledException}
+   * when its query is cancelled: the cancel interrupts it while, and only while, it waits.
+   */
+  private static final class LimitedGamesQuery implements GamesQuery {
+
+    private final GamesQuery delegate;
+    private final Semaphore permits;
+
+    LimitedGamesQuery(GamesQuery delegate, int limit) {
+      this.delegate = delegate;
+      this.permits = new Semaphore(limit, true);
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public QueryResult fetch(WindowQuery query, QueryContext context) {
+      acquire(context);
+      try {
+        return delegate.fetch(query, context);
+      } finally {
+        permits.release();
+      }
+    }
+
+    /** Waits for a permit; on return the caller holds one, else it throws holding none. */
+    private void acquire(QueryContext context) {
+      Turn turn = new Turn(Thread.currentThread());
+      context.onCancel(turn::cancel);
+      boolean acquired = false;
+      try {
+        if (!context.isCancelled()) {
+          permits.acquire();
+          acquired = true;
+        }
+      } catch (InterruptedException e) {
+        // Ours (the cancel) or the engine's: either way the thread stays marked.
+        Thread.currentThread().interrupt();
+      }
+      if (turn.end() || context.isCancelled()) {
+        if (acquired) {
+          permits.release();
+        }
+        throw LoadCancelledException.of("query cancelled");
+      }
+      if (!acquired) {
+        throw LoadCancelledException.of("query interrupted");
+      }
+    }
+
+    @Override
+    public void check() {
+      delegate.check();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  /** One fetch's wait for a permit: a cancel interrupts the waiting thread until the wait ends. */
+  private static final class Turn {
+
+    private final Thread waiter;
+    private boolean waiting = true;
+    private boolean cancelled;
+
+    Turn(Thread waiter) {
+      this.waiter = waiter;
+    }
+
+    synchronized void cancel() {
+      cancelled = true;
+      if (waiting) {
+        waiter.interrupt();
+      }
+    }
+
+    /** Ends the wait, after which a cancel no longer interrupts; whether it was cancelled. */
+    synchronized boolean end() {
+      waiting = false;
+      return cancelled;
+    }
   }
 }
