@@ -99,6 +99,12 @@ final class JsonReport {
     node.put("retries", report.retries());
     node.put("splits", report.count(ReportEvent.Kind.SPLIT));
     node.put("fallbacks", report.count(ReportEvent.Kind.FALLBACK));
+    report.cache().ifPresent(cache -> {
+      ObjectNode cacheNode = node.putObject("cache");
+      cacheNode.put("hits", cache.hits());
+      cacheNode.put("shared", cache.shared());
+      cacheNode.put("queried", cache.queried());
+    });
     putLong(node, "bytesProcessed", report.bytesProcessed());
     putLong(node, "bytesBilled", report.bytesBilled());
     putMillis(node, "queuedMs", report.queued());

@@ -88,6 +88,19 @@ class LoadCommandTest {
     assertThat(result.out()).doesNotContain("failed players", "queries:");
   }
 
+  @Test
+  void load_jsonWithTheCacheEnabled_reportsWhereThePlayersCameFrom() throws IOException {
+    HglRunner.Result result = hgl("load", "--format", "json", "--players", "20", "--set", "cache.enabled=true");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    JsonNode cache = JSON.readTree(result.out()).path("report").path("cache");
+    assertThat(cache.path("hits").asInt()).isZero();
+    assertThat(cache.path("shared").asInt()).isZero();
+    assertThat(cache.path("queried").asInt()).isEqualTo(20);
+    assertThat(JSON.readTree(hgl("load", "--format", "json", "--players", "20").out()).path("report").has("cache"))
+        .isFalse();
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "strategy=batch                                | batch                                     | 1",
