@@ -16,7 +16,12 @@ package dev.gamehistory.loader;
  * deadline comes first fails those players with {@link DeadlineExceededException} and leaves the
  * query running for the others. A shared query runs under the deadline of the load that started it:
  * when it ends by that deadline or by that load's cancellation, a waiting load with time left
- * queries those players again itself.
+ * queries those players again itself. An invalidation does not stop a running query, but its
+ * result is then not stored.
+ *
+ * <p>A load answered wholly from the cache completes on the calling thread; any other completes on
+ * one of this loader's daemon threads ({@code hgl-cache-N}), never on a timer thread or the thread
+ * of a query other loads wait for.
  */
 public interface CachingLoader extends HistoricalGamesLoader {
 

@@ -24,6 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +50,9 @@ public final class Batcher {
   private boolean closed;
   private final Set<CompletableFuture<LoadResult>> running = ConcurrentHashMap.newKeySet();
   private final AtomicLong loadsSent = new AtomicLong();
+  /** Sends the gatherings whose window ended, off the timer thread. */
+  private final ThreadPoolExecutor senders;
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   /**
    * Gathers calls to {@code loader} as {@code policy} says, timed on {@code time} (shut down on close when owned).
@@ -63,6 +69,14 @@ public final class Batcher {
     }
     this.ownsTime = time == null;
     this.time = time == null ? new SystemTimeSource() : time;
+    int instance = INSTANCES.incrementAndGet();
+    AtomicInteger threads = new AtomicInteger();
+    this.senders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        runnable -> {
+          Thread thread = new Thread(runnable, "hgl-batch-" + instance + "-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** The policy. */
@@ -111,19 +125,30 @@ public final class Batcher {
     } else if (first) {
       // Scheduled outside the lock: a time source may run a due task on this thread.
       Gathering scheduled = gathering;
-      ScheduledFuture<?> timer = time.scheduler().schedule(() -> windowEnded(scheduled),
-          TimeMath.toNanosSaturated(policy.maxDelay()), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> timer;
+      try {
+        timer = time.scheduler().schedule(() -> windowEnded(scheduled),
+            TimeMath.toNanosSaturated(policy.maxDelay()), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException stopped) {
+        // The timer stopped (closing, or a time source shut down): send at once.
+        windowEnded(scheduled);
+        return call;
+      }
+      boolean taken;
       synchronized (lock) {
-        if (scheduled.taken) {
-          timer.cancel(false);
-        } else {
+        taken = scheduled.taken;
+        if (!taken) {
           scheduled.timer = timer;
         }
+      }
+      if (taken) {
+        timer.cancel(false);
       }
     }
     return call;
   }
 
+  /** The window of {@code gathering} ended: it is sent from a thread of the batcher's own, never the timer's. */
   private void windowEnded(Gathering gathering) {
     synchronized (lock) {
       if (gathering.taken) {
@@ -132,7 +157,11 @@ public final class Batcher {
       gathering.taken = true;
       open.remove(gathering.window, gathering);
     }
-    send(gathering);
+    try {
+      senders.execute(() -> send(gathering));
+    } catch (RejectedExecutionException closed) {
+      send(gathering);
+    }
   }
 
   /** Sends one load for the gathering's players whose callers still wait. */
@@ -173,6 +202,9 @@ public final class Batcher {
     } catch (IllegalStateException e) {
       failAll(waiting, LoadCancelledException.of("loader closed"));
       return;
+    } catch (RuntimeException e) {
+      failAll(waiting, causeOf(e));
+      return;
     }
     loadsSent.incrementAndGet();
     running.add(load);
@@ -183,12 +215,13 @@ public final class Batcher {
     if (cancel) {
       load.cancel(true);
     }
-    // When every caller of the load has given up, so does the load.
+    // When every caller of the load has given up (cancelled, or completed by someone else) before
+    // it ended, so does the load.
     List<CompletableFuture<PlayerOutcome>> calls = waiting.values().stream().flatMap(List::stream).toList();
     AtomicInteger live = new AtomicInteger(calls.size());
     for (CompletableFuture<PlayerOutcome> call : calls) {
       call.whenComplete((outcome, error) -> {
-        if (call.isCancelled() && live.decrementAndGet() == 0) {
+        if (!load.isDone() && live.decrementAndGet() == 0) {
           load.cancel(true);
         }
       });
@@ -197,9 +230,13 @@ public final class Batcher {
       running.remove(load);
       LoaderException cause = error == null ? null : causeOf(error);
       waiting.forEach((player, waiters) -> {
-        PlayerOutcome outcome = result != null
-            ? result.outcome(player) : new PlayerOutcome.Failed(player, Objects.requireNonNull(cause));
-        waiters.forEach(w -> w.complete(outcome));
+        PlayerOutcome outcome = result != null ? result.outcomes().get(player) : null;
+        if (outcome == null) {
+          outcome = new PlayerOutcome.Failed(player, cause != null ? cause : BackendException.permanentError(
+              "missing-outcome", "the loader gave no outcome for player '" + player + "'", null));
+        }
+        PlayerOutcome answer = outcome;
+        waiters.forEach(w -> w.complete(answer));
       });
     });
   }
@@ -248,6 +285,7 @@ public final class Batcher {
       });
     }
     List.copyOf(running).forEach(load -> load.cancel(true));
+    senders.shutdown();
     if (ownsTime) {
       time.scheduler().shutdownNow();
     }

@@ -36,9 +36,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +61,7 @@ import org.slf4j.LoggerFactory;
 public final class CachingLoaderImpl implements CachingLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(CachingLoaderImpl.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final HistoricalGamesLoader delegate;
   private final LoaderSettings settings;
@@ -65,6 +72,11 @@ public final class CachingLoaderImpl implements CachingLoader {
   private final List<LoadListener> listeners;
   private final Set<CachedLoad> loads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Bumped by every invalidation: a query that started before one does not store its result. */
+  private final AtomicLong invalidations = new AtomicLong();
+  /** Completes callers' futures off the timer and off the thread of the query that answered them. */
+  private final ThreadPoolExecutor deliveries;
+  private final int instance = INSTANCES.incrementAndGet();
 
   /**
    * A cache over {@code delegate}, storing in {@code store}, timing waits on {@code time} (shut down
@@ -83,6 +95,20 @@ public final class CachingLoaderImpl implements CachingLoader {
     this.time = Objects.requireNonNull(time, "time");
     this.ownsTime = ownsTime;
     this.listeners = List.copyOf(listeners);
+    AtomicInteger threads = new AtomicInteger();
+    this.deliveries = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        runnable -> new Delivery(this, runnable, "hgl-cache-" + instance + "-" + threads.incrementAndGet()));
+  }
+
+  /** A delivery thread, marked with its loader. */
+  private static final class Delivery extends Thread {
+    final CachingLoaderImpl loader;
+
+    Delivery(CachingLoaderImpl loader, Runnable task, String name) {
+      super(task, name);
+      this.loader = loader;
+      setDaemon(true);
+    }
   }
 
   @Override
@@ -111,9 +137,13 @@ public final class CachingLoaderImpl implements CachingLoader {
     }
     CachedLoad load = new CachedLoad(request);
     loads.add(load);
-    load.start();
-    if (closed.get()) {
-      load.failUnanswered(LoadCancelledException.of("loader closed"));
+    try {
+      load.start();
+      if (closed.get()) {
+        load.failUnanswered(LoadCancelledException.of("loader closed"));
+      }
+    } finally {
+      load.caller = null;
     }
     return load.result;
   }
@@ -131,11 +161,13 @@ public final class CachingLoaderImpl implements CachingLoader {
   @Override
   public void invalidate(String player) {
     Objects.requireNonNull(player, "player");
+    invalidations.incrementAndGet();
     store.keySet().removeIf(key -> key.player().equals(player));
   }
 
   @Override
   public void invalidate(LoadRequest request) {
+    invalidations.incrementAndGet();
     for (String player : request.players()) {
       store.remove(CacheKey.of(player, request));
     }
@@ -143,6 +175,7 @@ public final class CachingLoaderImpl implements CachingLoader {
 
   @Override
   public void invalidateAll() {
+    invalidations.incrementAndGet();
     store.clear();
   }
 
@@ -153,25 +186,43 @@ public final class CachingLoaderImpl implements CachingLoader {
 
   /**
    * Cancels the running loads (their unanswered players fail as cancelled), closes the wrapped
-   * loader, empties the cache and ends the timer thread this loader owns. Idempotent.
+   * loader, empties the cache and ends the threads this loader started. Idempotent.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    LoadCancelledException closedCause = LoadCancelledException.of("loader closed");
     try {
-      delegate.close();
-    } finally {
-      LoadCancelledException closedCause = LoadCancelledException.of("loader closed");
       for (CachedLoad load : List.copyOf(loads)) {
         load.failUnanswered(closedCause);
       }
+      delegate.close();
+    } finally {
       inFlight.clear();
       store.clear();
+      deliveries.shutdown();
       if (ownsTime) {
         time.scheduler().shutdownNow();
       }
+      // From one of this loader's own threads (a caller's callback), waiting would wait for itself.
+      boolean own = Thread.currentThread() instanceof Delivery delivery && delivery.loader == this
+          || ownsTime && time instanceof SystemTimeSource system && system.isTimerThread();
+      if (!own) {
+        awaitQuietly(deliveries);
+        if (ownsTime) {
+          awaitQuietly(time.scheduler());
+        }
+      }
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -198,12 +249,13 @@ public final class CachingLoaderImpl implements CachingLoader {
 
   /** One load of the wrapped loader, for the keys it claimed; overlapping loads wait for it. */
   private final class Flight {
+    final long generation = invalidations.get();
     final Map<String, CacheKey> keys = new LinkedHashMap<>();
     final CompletableFuture<Map<String, PlayerOutcome>> outcomes = new CompletableFuture<>();
 
     /** Stores what loaded, frees the keys, then tells the waiters. */
     void finish(Map<String, PlayerOutcome> byPlayer) {
-      boolean keep = !closed.get();
+      boolean keep = !closed.get() && invalidations.get() == generation;
       for (Map.Entry<String, CacheKey> entry : keys.entrySet()) {
         if (keep && byPlayer.get(entry.getKey()) instanceof PlayerOutcome.Loaded loaded) {
           store.put(entry.getValue(), loaded.games());
@@ -242,6 +294,8 @@ public final class CachingLoaderImpl implements CachingLoader {
     final List<CompletableFuture<LoadResult>> ownLoads = new ArrayList<>();
     final List<OffsetReport> reports = new ArrayList<>();
     @Nullable ScheduledFuture<?> deadlineTimer;
+    /** The thread inside {@code loadAsync} for this load, while it is there. */
+    volatile @Nullable Thread caller = Thread.currentThread();
     boolean timerArmed;
     boolean expired;
     boolean finishing;
@@ -312,8 +366,20 @@ public final class CachingLoaderImpl implements CachingLoader {
           deadlinePassed();
         } else if (arm) {
           // Scheduled outside the lock: a time source may run a due task on this thread.
-          ScheduledFuture<?> timer = time.scheduler().schedule(this::deadlinePassed,
-              Math.max(0, deadlineNanos - time.nanoTime()), TimeUnit.NANOSECONDS);
+          ScheduledFuture<?> timer;
+          try {
+            timer = time.scheduler().schedule(this::deadlinePassed,
+                Math.max(0, deadlineNanos - time.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (RejectedExecutionException stopped) {
+            // The timer stopped (the loader is closing): those players cannot be waited for.
+            LoadCancelledException cause = LoadCancelledException.of("loader closed");
+            joined.values().forEach(waiting ->
+                waiting.forEach(p -> answer(p, new PlayerOutcome.Failed(p, cause), Source.SHARED)));
+            if (!flight.keys.isEmpty()) {
+              fly(flight);
+            }
+            return;
+          }
           boolean done;
           synchronized (this) {
             deadlineTimer = timer;
@@ -373,7 +439,11 @@ public final class CachingLoaderImpl implements CachingLoader {
       future.whenComplete((loaded, error) -> {
         Map<String, PlayerOutcome> byPlayer;
         if (loaded != null) {
-          byPlayer = loaded.outcomes();
+          byPlayer = new HashMap<>(loaded.outcomes());
+          for (String player : players) {
+            byPlayer.computeIfAbsent(player, p -> new PlayerOutcome.Failed(p, BackendException.permanentError(
+                "missing-outcome", "the wrapped loader gave no outcome for player '" + p + "'", null)));
+          }
           synchronized (this) {
             reports.add(new OffsetReport(loaded.report(), offset));
           }
@@ -382,10 +452,7 @@ public final class CachingLoaderImpl implements CachingLoader {
         }
         flight.finish(byPlayer);
         for (String player : players) {
-          PlayerOutcome outcome = byPlayer.get(player);
-          answer(player, outcome != null ? outcome : new PlayerOutcome.Failed(player,
-              BackendException.permanentError("missing-outcome", "the wrapped loader gave no outcome", null)),
-              Source.QUERIED);
+          answer(player, byPlayer.get(player), Source.QUERIED);
         }
       });
     }
@@ -487,6 +554,20 @@ public final class CachingLoaderImpl implements CachingLoader {
       if (timer != null) {
         timer.cancel(false);
       }
+      // Answered within loadAsync (all cached): on the caller's own thread. Otherwise the thread
+      // here is a timer or the query that answered other loads too: hand over.
+      if (caller == Thread.currentThread()) {
+        deliver(loadResult);
+        return;
+      }
+      try {
+        deliveries.execute(() -> deliver(loadResult));
+      } catch (RejectedExecutionException closing) {
+        deliver(loadResult);
+      }
+    }
+
+    private void deliver(LoadResult loadResult) {
       for (LoadListener listener : listeners) {
         try {
           listener.onLoadEnd(request, loadResult);

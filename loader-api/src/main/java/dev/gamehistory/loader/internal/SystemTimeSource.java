@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /** The system clock with one daemon scheduler thread, owned (and shut down) by the engine. */
 final class SystemTimeSource implements TimeSource {
@@ -12,15 +13,22 @@ final class SystemTimeSource implements TimeSource {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final ScheduledThreadPoolExecutor scheduler;
+  private volatile @Nullable Thread thread;
 
   SystemTimeSource() {
     int instance = INSTANCES.incrementAndGet();
     scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "hgl-timer-" + instance);
-      thread.setDaemon(true);
-      return thread;
+      Thread timer = new Thread(runnable, "hgl-timer-" + instance);
+      timer.setDaemon(true);
+      thread = timer;
+      return timer;
     });
     scheduler.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Whether the calling thread is this time source's timer thread. */
+  boolean isTimerThread() {
+    return Thread.currentThread() == thread;
   }
 
   @Override

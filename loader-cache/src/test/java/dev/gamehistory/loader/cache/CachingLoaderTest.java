@@ -3,6 +3,7 @@ package dev.gamehistory.loader.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gamehistory.loader.BatchingPolicy;
 import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.FailureKind;
@@ -13,6 +14,7 @@ import dev.gamehistory.loader.LoadReport.CacheUse;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.RetryPolicy;
@@ -30,9 +32,11 @@ import dev.gamehistory.loader.testkit.RecordedQuery;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -353,6 +357,136 @@ class CachingLoaderTest {
     assertThat(backend.cancelledCount()).isEqualTo(2);
     assertThatThrownBy(() -> loader.loadAsync(request(two)))
         .isInstanceOf(IllegalStateException.class).hasMessage("loader is closed");
+  }
+
+  @Test
+  void loadAsync_waiterAnsweredByATimer_completesOnADeliveryThreadNotTheTimers() {
+    InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.latency(Duration.ofSeconds(5))));
+    CachingLoader loader = cachingLoader(backend);
+    List<String> two = players.subList(0, 2);
+    loader.loadAsync(request(two));
+    awaitQueryWaiting(backend, 1, 3);
+    CompletableFuture<String> thread = loader
+        .loadAsync(LoadRequest.builder(gameDate).players(two).deadline(Duration.ofSeconds(1)).build())
+        .thenApply(result -> Thread.currentThread().getName());
+
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(thread).succeedsWithin(SAFETY).asString().startsWith("hgl-cache-");
+  }
+
+  @Test
+  void loadAsync_wrappedLoaderOmitsAPlayer_ownerAndWaiterGetABackendFailureForIt() {
+    InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.latency(Duration.ofSeconds(1))));
+    HistoricalGamesLoader plain = InMemoryLoaders.create(settings(CachePolicy.disabled()), backend, time);
+    String omitted = players.get(1);
+    CachingLoader loader = HistoricalGamesLoader.caching(new Omitting(plain, omitted), cachePolicy(), time);
+    closeables.add(loader);
+    List<String> two = players.subList(0, 2);
+
+    CompletableFuture<LoadResult> owner = loader.loadAsync(request(two));
+    awaitQueryWaiting(backend, 1, 3);
+    CompletableFuture<LoadResult> waiter = loader.loadAsync(request(two));
+    time.advance(Duration.ofSeconds(1));
+
+    for (CompletableFuture<LoadResult> load : List.of(owner, waiter)) {
+      assertThat(load).succeedsWithin(SAFETY);
+      assertThat(load.join().failures()).containsOnlyKeys(omitted);
+      assertThat(load.join().failures().get(omitted))
+          .hasMessage("the wrapped loader gave no outcome for player '" + omitted + "'");
+    }
+    assertThat(loader.cachedHistories()).isEqualTo(1);
+  }
+
+  @Test
+  void invalidateAll_whileAQueryRuns_itsResultIsNotStored() {
+    InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.latency(Duration.ofSeconds(1))));
+    CachingLoader loader = cachingLoader(backend);
+    CompletableFuture<LoadResult> running = loader.loadAsync(request(players));
+    awaitQueryWaiting(backend, 1, 3);
+
+    loader.invalidateAll();
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(running).succeedsWithin(SAFETY);
+    assertThat(running.join().isComplete()).isTrue();
+    assertThat(loader.cachedHistories()).isZero();
+  }
+
+  @Test
+  void close_onTheSystemClock_leavesNoThreadOfTheLoader() throws Exception {
+    Set<Thread> before = hglThreads();
+    HistoricalGamesLoader loader = HistoricalGamesLoader.builder()
+        .settings(settings(cachePolicy()))
+        .backend(InMemoryGamesQuery.builder().league(league)
+            .faults(FaultPlan.always(Fault.latency(Duration.ofMillis(20)))).build())
+        .build();
+    CompletableFuture<LoadResult> owner = loader.loadAsync(request(players));
+    CompletableFuture<LoadResult> waiter = loader.loadAsync(request(players));
+    assertThat(owner).succeedsWithin(SAFETY);
+    assertThat(waiter).succeedsWithin(SAFETY);
+    assertThat(waiter.join().report().cache()).contains(new CacheUse(0, players.size(), 0));
+
+    loader.close();
+
+    Set<Thread> left = hglThreads();
+    left.removeAll(before);
+    for (Thread thread : left) {
+      thread.join(SAFETY.toMillis());
+    }
+    assertThat(left).allSatisfy(thread -> assertThat(thread.isAlive()).as(thread.getName()).isFalse());
+  }
+
+  @Test
+  void playerHistoryClient_overACachingLoader_aCallFromACachedCallsContinuationIsAnswered() {
+    HistoricalGamesLoader loader = HistoricalGamesLoader.builder()
+        .settings(settings(cachePolicy())).backend(InMemoryGamesQuery.builder().league(league).build()).build();
+    closeables.add(loader);
+    PlayerHistoryClient client = PlayerHistoryClient.of(loader, new BatchingPolicy(Duration.ofMillis(1), 100));
+    closeables.add(0, client);
+    loader.load(request(players.subList(0, 1)));
+
+    // The first call is answered from the cache at once; its continuation blocks on a second call,
+    // which needs the client's timer to run: it must not be the thread running the continuation.
+    CompletableFuture<List<HistoricalGame>> second = client.loadAsync(players.get(0), gameDate)
+        .thenApply(first -> client.games(players.get(1), gameDate));
+
+    assertThat(second).succeedsWithin(SAFETY);
+    assertThat(second.join()).isEqualTo(reference(players.subList(1, 2)).get(players.get(1)));
+  }
+
+  private static Set<Thread> hglThreads() {
+    Set<Thread> threads = new HashSet<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith("hgl-") && thread.isAlive()) {
+        threads.add(thread);
+      }
+    }
+    return threads;
+  }
+
+  /** A loader that leaves one player out of every result, breaking the contract on purpose. */
+  private record Omitting(HistoricalGamesLoader loader, String omitted) implements HistoricalGamesLoader {
+    @Override
+    public LoadResult load(LoadRequest request) {
+      return loadAsync(request).join();
+    }
+
+    @Override
+    public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
+      return loader.loadAsync(request).thenApply(result -> LoadResult.of(result.outcomes().values().stream()
+          .filter(o -> !o.player().equals(omitted)).toList(), result.report()));
+    }
+
+    @Override
+    public LoaderSettings settings() {
+      return loader.settings();
+    }
+
+    @Override
+    public void close() {
+      loader.close();
+    }
   }
 
   @Test

@@ -82,12 +82,19 @@ class CachingRaceTest {
               request.deadline(Duration.ofMillis(1 + random.nextInt(60)));
             }
             LoadRequest built = request.build();
+            long started = System.nanoTime();
             CompletableFuture<LoadResult> future = loader.loadAsync(built);
             if (random.nextInt(8) == 0) {
               future.cancel(true);
               continue;
             }
             LoadResult result = future.get(30, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            // The deadline plus its grace, and a second for a busy machine: catches a load that
+            // waits for someone else's query past its own deadline, not a slow one.
+            Duration limit = built.deadline().orElse(settings.timeouts().deadline())
+                .plusMillis(HistoricalGamesLoader.DEADLINE_GRACE_MILLIS + 1000);
+            assertThat(took).as("seed %d: %s returned by its deadline", seed, built).isLessThanOrEqualTo(limit);
             check(seed, built, result, truth);
             shared.addAndGet(result.report().cache().orElseThrow().shared());
             failed.addAndGet(result.failures().size());
