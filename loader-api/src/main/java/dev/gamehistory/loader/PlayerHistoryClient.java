@@ -1,12 +1,12 @@
 package dev.gamehistory.loader;
 
 import dev.gamehistory.loader.internal.Batcher;
+import dev.gamehistory.loader.internal.Futures;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,16 +83,7 @@ public final class PlayerHistoryClient implements AutoCloseable {
    * @throws LoadCancelledException when the calling thread is interrupted
    */
   public PlayerOutcome load(String player, LocalDate gameDate) {
-    CompletableFuture<PlayerOutcome> call = loadAsync(player, gameDate);
-    try {
-      return call.get();
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      Thread.currentThread().interrupt();
-      throw LoadCancelledException.of("the loading thread was interrupted");
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("call failed unexpectedly", e.getCause());
-    }
+    return Futures.await(loadAsync(player, gameDate));
   }
 
   /**

@@ -19,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -248,15 +246,8 @@ public final class Batcher {
     });
   }
 
-  private LoaderException causeOf(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof LoaderException loaderException) {
-      return loaderException;
-    }
-    if (cause instanceof CancellationException) {
-      return LoadCancelledException.of("the batched load was cancelled");
-    }
-    return BackendException.permanentError("loader-failed", "the loader failed: " + cause, cause);
+  private static LoaderException causeOf(Throwable error) {
+    return Futures.causeOf(error, "the batched load was cancelled");
   }
 
   /**

@@ -30,13 +30,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
@@ -113,20 +109,7 @@ public final class CachingLoaderImpl implements CachingLoader {
 
   @Override
   public LoadResult load(LoadRequest request) {
-    CompletableFuture<LoadResult> future = loadAsync(request);
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw LoadCancelledException.of("the loading thread was interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException("load failed unexpectedly", cause);
-    }
+    return Futures.await(loadAsync(request));
   }
 
   @Override
@@ -210,19 +193,11 @@ public final class CachingLoaderImpl implements CachingLoader {
       boolean own = Thread.currentThread() instanceof Delivery delivery && delivery.loader == this
           || ownsTime && time instanceof SystemTimeSource system && system.isTimerThread();
       if (!own) {
-        awaitQuietly(deliveries);
+        Futures.awaitQuietly(deliveries);
         if (ownsTime) {
-          awaitQuietly(time.scheduler());
+          Futures.awaitQuietly(time.scheduler());
         }
       }
-    }
-  }
-
-  private static void awaitQuietly(ExecutorService executor) {
-    try {
-      executor.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -237,14 +212,10 @@ public final class CachingLoaderImpl implements CachingLoader {
 
   /** A failure of the wrapped loader's future itself (not of a player), as a player's cause. */
   private LoaderException causeOf(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof LoaderException loaderException) {
-      return loaderException;
+    if (closed.get() && !(error instanceof LoaderException)) {
+      return LoadCancelledException.of("loader closed");
     }
-    if (cause instanceof CancellationException || closed.get()) {
-      return LoadCancelledException.of(closed.get() ? "loader closed" : "the query's load was cancelled");
-    }
-    return BackendException.permanentError("loader-failed", "the wrapped loader failed: " + cause, cause);
+    return Futures.causeOf(error, "the query's load was cancelled");
   }
 
   /** One load of the wrapped loader, for the keys it claimed; overlapping loads wait for it. */

@@ -2,7 +2,6 @@ package dev.gamehistory.loader.internal;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
-import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
@@ -14,7 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -84,20 +82,7 @@ public final class Engine implements HistoricalGamesLoader {
 
   @Override
   public LoadResult load(LoadRequest request) {
-    CompletableFuture<LoadResult> future = loadAsync(request);
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw LoadCancelledException.of("the loading thread was interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException("load failed unexpectedly", cause);
-    }
+    return Futures.await(loadAsync(request));
   }
 
   @Override
@@ -155,18 +140,10 @@ public final class Engine implements HistoricalGamesLoader {
         if (ownsTime) {
           time.scheduler().shutdownNow();
           if (canWait) {
-            awaitQuietly(time.scheduler());
+            Futures.awaitQuietly(time.scheduler());
           }
         }
       }
-    }
-  }
-
-  private static void awaitQuietly(ExecutorService executor) {
-    try {
-      executor.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -90,11 +90,12 @@ class CachingContractTest {
    * cache when the first loaded every player; its report keeps the first load's attempts, which the
    * suite checks empty histories against.
    */
-  private record SecondAnswer(CachingLoader loader) implements HistoricalGamesLoader {
+  private static final class SecondAnswer extends Decorated {
+    private final CachingLoader loader;
 
-    @Override
-    public LoadResult load(LoadRequest request) {
-      return loadAsync(request).join();
+    SecondAnswer(CachingLoader loader) {
+      super(loader);
+      this.loader = loader;
     }
 
     @Override
@@ -110,16 +111,6 @@ class CachingContractTest {
             report.strategyName(), report.backend(), report.startedAt(), report.deadline(), report.elapsed(),
             first.report().attempts(), first.report().events(), Optional.of(report.cache().orElseThrow())));
       }));
-    }
-
-    @Override
-    public LoaderSettings settings() {
-      return loader.settings();
-    }
-
-    @Override
-    public void close() {
-      loader.close();
     }
   }
 }

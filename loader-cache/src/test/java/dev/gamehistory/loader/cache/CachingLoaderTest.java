@@ -466,26 +466,18 @@ class CachingLoaderTest {
   }
 
   /** A loader that leaves one player out of every result, breaking the contract on purpose. */
-  private record Omitting(HistoricalGamesLoader loader, String omitted) implements HistoricalGamesLoader {
-    @Override
-    public LoadResult load(LoadRequest request) {
-      return loadAsync(request).join();
+  private static final class Omitting extends Decorated {
+    private final String omitted;
+
+    Omitting(HistoricalGamesLoader loader, String omitted) {
+      super(loader);
+      this.omitted = omitted;
     }
 
     @Override
     public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
-      return loader.loadAsync(request).thenApply(result -> LoadResult.of(result.outcomes().values().stream()
+      return inner.loadAsync(request).thenApply(result -> LoadResult.of(result.outcomes().values().stream()
           .filter(o -> !o.player().equals(omitted)).toList(), result.report()));
-    }
-
-    @Override
-    public LoaderSettings settings() {
-      return loader.settings();
-    }
-
-    @Override
-    public void close() {
-      loader.close();
     }
   }
 

@@ -1,0 +1,64 @@
+package dev.gamehistory.loader.internal;
+
+import dev.gamehistory.loader.BackendException;
+import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoadCancelledException;
+import dev.gamehistory.loader.LoaderException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Waiting for loads, and the failure a player gets when a whole load's future failed. */
+public final class Futures {
+
+  private Futures() {}
+
+  /**
+   * The future's value, blocking; an interrupt cancels the future.
+   *
+   * @throws LoadCancelledException when the calling thread is interrupted
+   */
+  public static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw LoadCancelledException.of("the loading thread was interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("load failed unexpectedly", cause);
+    }
+  }
+
+  /** Waits up to the deadline grace for {@code executor} to end; an interrupt is kept, not thrown. */
+  public static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(HistoricalGamesLoader.DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The cause a player gets when the future of the load that was to answer it failed as a whole:
+   * its own {@link LoaderException}, a cancellation for {@code cancelled}, or a permanent backend
+   * failure naming what the loader threw.
+   */
+  public static LoaderException causeOf(Throwable error, String cancelled) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof LoaderException loaderException) {
+      return loaderException;
+    }
+    if (cause instanceof CancellationException) {
+      return LoadCancelledException.of(cancelled);
+    }
+    return BackendException.permanentError("loader-failed", "the loader failed: " + cause, cause);
+  }
+}
