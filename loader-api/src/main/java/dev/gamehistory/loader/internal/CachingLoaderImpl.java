@@ -433,9 +433,13 @@ public final class CachingLoaderImpl implements CachingLoader {
       List<String> again = new ArrayList<>();
       for (String player : players) {
         PlayerOutcome outcome = byPlayer.get(player);
-        if (outcome instanceof PlayerOutcome.Failed failed && endedByItsOwner(failed.kind()) && !closed.get()
-            && time.nanoTime() < deadlineNanos) {
-          again.add(player);
+        if (outcome instanceof PlayerOutcome.Failed failed && endedByItsOwner(failed.kind()) && !closed.get()) {
+          if (time.nanoTime() < deadlineNanos) {
+            again.add(player);
+          } else {
+            // The owner's cancel or deadline is not this load's: its own deadline passed meanwhile.
+            answer(player, new PlayerOutcome.Failed(player, DeadlineExceededException.of(deadline)), Source.SHARED);
+          }
         } else if (outcome != null) {
           answer(player, outcome, Source.SHARED);
         }

@@ -1,7 +1,9 @@
 package dev.gamehistory.loader.testkit.property;
 
 import dev.gamehistory.loader.FailureKind;
+import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.testkit.Fault;
@@ -65,23 +67,45 @@ class DeadlineRacePropertyTest {
   private final AtomicInteger loads = new AtomicInteger();
   private final AtomicInteger cancelledByCaller = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicInteger shared = new AtomicInteger();
+  private final AtomicInteger hits = new AtomicInteger();
   private final Map<FailureKind, Integer> failures = new EnumMap<>(FailureKind.class);
 
   @Test
   void loadAsync_hangsCancelsAndClose_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer() {
+    run("loadAsync_hangsCancelsAndClose_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer", false);
+  }
+
+  /**
+   * The same races through a caching loader, every load in one window so that they share running
+   * queries: a waiter still ends by its own deadline, whoever runs the query it waits for.
+   */
+  @Test
+  void loadAsync_throughACacheInOneWindow_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer() {
+    run("loadAsync_throughACacheInOneWindow_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer", true);
+  }
+
+  private void run(String name, boolean cached) {
     long started = System.nanoTime();
-    int tries = PropertyRunner.of("loadAsync_hangsCancelsAndClose_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer",
-        TRIES, RaceScenario::race, RaceScenario::shrink, this::check).run();
+    int tries = PropertyRunner.of(name, TRIES, RaceScenario::race, RaceScenario::shrink,
+        race -> check(cached ? race.sharedWindow() : race, cached)).run();
     synchronized (failures) {
       List<Long> sorted = new ArrayList<>(overshoots);
       sorted.sort(null);
-      System.out.printf("loadAsync_hangsCancelsAndClose_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer: %d tries in"
+      System.out.printf("%s: %d tries in"
               + " %.1f s; %d loads (%d cancelled by their caller, %d refused by a closed loader), failed players by"
               + " kind %s; loads with a result returned at %s from their deadline (median, 99th percentile, latest;"
-              + " allowed: +%d ms), the latest %s%n", tries, (System.nanoTime() - started) / 1e9, loads.get(),
+              + " allowed: +%d ms), the latest %s%n", name, tries, (System.nanoTime() - started) / 1e9, loads.get(),
           cancelledByCaller.get(), refused.get(), failures, sorted.isEmpty() ? "-" : millis(sorted.get(sorted.size() / 2))
               + ", " + millis(sorted.get(sorted.size() * 99 / 100)) + ", " + millis(sorted.get(sorted.size() - 1)),
           HistoricalGamesLoader.DEADLINE_GRACE_MILLIS, worst);
+      if (cached) {
+        System.out.printf("%s: %d players answered by another load's query, %d from the cache%n", name, shared.get(),
+            hits.get());
+        if (shared.get() == 0) {
+          throw new AssertionError(name + ": no load waited for another's query; the races did not overlap");
+        }
+      }
     }
   }
 
@@ -89,10 +113,13 @@ class DeadlineRacePropertyTest {
     return String.format("%+.1f ms", nanos / 1e6);
   }
 
-  void check(RaceScenario race) throws InterruptedException {
+  void check(RaceScenario race, boolean cached) throws InterruptedException {
     Set<Thread> baseline = LoaderThreads.live();
     InMemoryGamesQuery memory = InMemoryGamesQuery.builder().rows(Scenarios.ROWS).faults(race.faults()).build();
-    HistoricalGamesLoader loader = InMemoryLoaders.create(race.settings(), memory);
+    LoaderSettings settings = cached
+        ? race.settings().toBuilder().cache(CachePolicy.of(100_000, Duration.ofMinutes(10))).build()
+        : race.settings();
+    HistoricalGamesLoader loader = InMemoryLoaders.create(settings, memory);
     AtomicInteger actionThreads = new AtomicInteger();
     ScheduledExecutorService actions = Executors.newScheduledThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "property-race-" + actionThreads.incrementAndGet());
@@ -221,6 +248,10 @@ class DeadlineRacePropertyTest {
       throw new AssertionError("a load ended with an exception instead of a result", error.getCause());
     }
     ContractChecks.oneOutcomePerPlayer(run.scenario, result);
+    result.report().cache().ifPresent(use -> {
+      shared.addAndGet(use.shared());
+      hits.addAndGet(use.hits());
+    });
     FaultAnalysis analysis = new FaultAnalysis(run.scenario);
     boolean closing = closingSince <= run.endedAt;
     for (PlayerOutcome outcome : result.outcomes().values()) {

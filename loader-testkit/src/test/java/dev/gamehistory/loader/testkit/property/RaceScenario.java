@@ -86,6 +86,17 @@ record RaceScenario(
     return builder.build();
   }
 
+  /**
+   * This race with every load in the first load's window (game date, lookback days, max games), so
+   * that loads through a cache overlap and share queries.
+   */
+  RaceScenario sharedWindow() {
+    Load first = loads.get(0);
+    List<Load> shared = loads.stream().map(load -> new Load(load.players(), first.gameDate(), first.lookbackDays(),
+        first.maxGames(), load.deadlineMillis(), load.cancelAtMillis())).toList();
+    return new RaceScenario(strategy, timeouts, retry, rules, faultSeed, shared, closeAtMillis, loadWhileClosing);
+  }
+
   /** The load as a {@link Scenario}, for {@link FaultAnalysis} and the model. */
   Scenario asScenario(Load load) {
     return new Scenario(load.players(), load.gameDate(), load.lookbackDays(), load.maxGames(), strategy, rules,
