@@ -66,6 +66,9 @@ final class TextReport {
             ? String.format(Locale.ROOT, " (%.1f per player with games)", games / (double) (loaded - empty.size()))
             : ""));
     line("queries", queries(report));
+    report.cache().ifPresent(cache -> line("cache", String.format(Locale.ROOT,
+        "%d from the cache, %d from another load's query, %d queried", cache.hits(), cache.shared(),
+        cache.queried())));
     Optional<Long> processed = report.bytesProcessed();
     Optional<Long> billed = report.bytesBilled();
     if (processed.isPresent() || billed.isPresent()) {

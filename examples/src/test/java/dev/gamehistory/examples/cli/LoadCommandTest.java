@@ -99,6 +99,8 @@ class LoadCommandTest {
     assertThat(cache.path("queried").asInt()).isEqualTo(20);
     assertThat(JSON.readTree(hgl("load", "--format", "json", "--players", "20").out()).path("report").has("cache"))
         .isFalse();
+    assertThat(hgl("load", "--players", "20", "--set", "cache.enabled=true").out())
+        .contains("  cache     0 from the cache, 0 from another load's query, 20 queried");
   }
 
   @ParameterizedTest
