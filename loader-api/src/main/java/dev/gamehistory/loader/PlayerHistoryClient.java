@@ -36,17 +36,31 @@ public final class PlayerHistoryClient implements AutoCloseable {
     this.batcher = new Batcher(loader, Objects.requireNonNull(policy, "policy"), time);
   }
 
-  /** A client over {@code loader} with its settings' {@link LoaderSettings#batching() batching}, on a timer thread of its own. */
+  /**
+   * A client over {@code loader} with its settings' {@link LoaderSettings#batching() batching}, on a
+   * timer thread of its own.
+   *
+   * @throws IllegalArgumentException when the window is not shorter than the loader's deadline
+   */
   public static PlayerHistoryClient of(HistoricalGamesLoader loader) {
     return new PlayerHistoryClient(loader, loader.settings().batching(), null);
   }
 
-  /** A client over {@code loader} batching as {@code policy} says, on a timer thread of its own. */
+  /**
+   * A client over {@code loader} batching as {@code policy} says, on a timer thread of its own.
+   *
+   * @throws IllegalArgumentException when the window is not shorter than the loader's deadline
+   */
   public static PlayerHistoryClient of(HistoricalGamesLoader loader, BatchingPolicy policy) {
     return new PlayerHistoryClient(loader, policy, null);
   }
 
-  /** A client whose windows are timed on {@code timeSource} (not shut down on close), e.g. the testkit's {@code ManualTime}. */
+  /**
+   * A client whose windows are timed on {@code timeSource} (not shut down on close), e.g. the
+   * testkit's {@code ManualTime}.
+   *
+   * @throws IllegalArgumentException when the window is not shorter than the loader's deadline
+   */
   public static PlayerHistoryClient of(HistoricalGamesLoader loader, BatchingPolicy policy, TimeSource timeSource) {
     return new PlayerHistoryClient(loader, policy, Objects.requireNonNull(timeSource, "timeSource"));
   }
@@ -109,7 +123,7 @@ public final class PlayerHistoryClient implements AutoCloseable {
     return batcher.loadsSent();
   }
 
-  /** Fails the calls still gathering, cancels the loads running, ends the client's timer thread. Idempotent. */
+  /** Fails the calls still gathering, cancels the loads running, ends the client's threads. Idempotent. */
   @Override
   public void close() {
     batcher.close();
