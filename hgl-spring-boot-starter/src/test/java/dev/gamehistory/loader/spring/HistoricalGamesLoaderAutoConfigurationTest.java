@@ -109,6 +109,27 @@ class HistoricalGamesLoaderAutoConfigurationTest {
   }
 
   @Test
+  void startup_cacheEnabledWithoutLoaderCache_failsAndTheAnalyzerNamesTheProperty() {
+    Thread thread = Thread.currentThread();
+    ClassLoader original = thread.getContextClassLoader();
+    // The library finds the cache store with ServiceLoader on the context class loader.
+    thread.setContextClassLoader(new FilteredClassLoader(
+        new ClassPathResource("META-INF/services/dev.gamehistory.loader.spi.CacheStoreProvider")));
+    try {
+      runner().withPropertyValues("hgl.cache.enabled=true").run(context -> {
+        assertThat(context).hasFailed();
+        Throwable failure = context.getStartupFailure();
+        assertThat(failure).rootCause().isInstanceOf(LoaderSettingsException.class).hasMessage(
+            "cache.enabled: no cache store on the class path: add the dev.gamehistory:loader-cache module; got 'true'");
+        assertThat(new LoaderSettingsFailureAnalyzer().analyze(failure).getAction())
+            .isEqualTo("Correct or remove the property hgl.cache.enabled or the environment variable HGL_CACHE_ENABLED.");
+      });
+    } finally {
+      thread.setContextClassLoader(original);
+    }
+  }
+
+  @Test
   void startup_withABackendNoProviderServes_failsNamingTheBackend() {
     ClassPathResource providers = new ClassPathResource("META-INF/services/" + GamesQueryProvider.class.getName());
     runner().withClassLoader(new FilteredClassLoader(providers))
