@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,14 +66,7 @@ public final class Batcher {
     }
     this.ownsTime = time == null;
     this.time = time == null ? new SystemTimeSource() : time;
-    int instance = INSTANCES.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
-    this.senders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        runnable -> {
-          Thread thread = new Thread(runnable, "hgl-batch-" + instance + "-" + threads.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.senders = DaemonPool.create("hgl-batch-" + INSTANCES.incrementAndGet(), this);
   }
 
   /** The policy. */

@@ -22,9 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,20 +72,7 @@ public final class CachingLoaderImpl implements CachingLoader {
     this.time = Objects.requireNonNull(time, "time");
     this.ownsTime = ownsTime;
     this.listeners = List.copyOf(listeners);
-    AtomicInteger threads = new AtomicInteger();
-    this.deliveries = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        runnable -> new Delivery(this, runnable, "hgl-cache-" + instance + "-" + threads.incrementAndGet()));
-  }
-
-  /** A delivery thread, marked with its loader. */
-  private static final class Delivery extends Thread {
-    final CachingLoaderImpl loader;
-
-    Delivery(CachingLoaderImpl loader, Runnable task, String name) {
-      super(task, name);
-      this.loader = loader;
-      setDaemon(true);
-    }
+    this.deliveries = DaemonPool.create("hgl-cache-" + instance, this);
   }
 
   @Override
@@ -173,7 +158,7 @@ public final class CachingLoaderImpl implements CachingLoader {
         time.scheduler().shutdownNow();
       }
       // From one of this loader's own threads (a caller's callback), waiting would wait for itself.
-      boolean own = Thread.currentThread() instanceof Delivery delivery && delivery.loader == this
+      boolean own = DaemonPool.runsOn(this)
           || ownsTime && time instanceof SystemTimeSource system && system.isTimerThread();
       if (!own) {
         Futures.awaitQuietly(deliveries);

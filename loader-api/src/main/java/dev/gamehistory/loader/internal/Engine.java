@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,9 +74,7 @@ public final class Engine implements HistoricalGamesLoader {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.ownsTime = timeSource == null;
     this.time = timeSource == null ? new SystemTimeSource() : timeSource;
-    AtomicInteger threads = new AtomicInteger();
-    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        runnable -> new Worker(this, runnable, "hgl-worker-" + instance + "-" + threads.incrementAndGet()));
+    this.workers = DaemonPool.create("hgl-worker-" + instance, this);
   }
 
   @Override
@@ -171,7 +168,7 @@ public final class Engine implements HistoricalGamesLoader {
 
   /** Whether the calling thread is one of this engine's workers. */
   boolean isOwnWorker() {
-    return Thread.currentThread() instanceof Worker worker && worker.engine == this;
+    return DaemonPool.runsOn(this);
   }
 
   /** Tells a listener of query attempts only. */
@@ -179,17 +176,6 @@ public final class Engine implements HistoricalGamesLoader {
     @Override
     public void onQueryEnd(LoadRequest request, dev.gamehistory.loader.QueryAttempt attempt) {
       listener.onQueryEnd(request, attempt);
-    }
-  }
-
-  /** A worker thread, marked with its engine. */
-  private static final class Worker extends Thread {
-    final Engine engine;
-
-    Worker(Engine engine, Runnable task, String name) {
-      super(task, name);
-      this.engine = engine;
-      setDaemon(true);
     }
   }
 
