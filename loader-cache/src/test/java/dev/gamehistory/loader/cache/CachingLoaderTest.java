@@ -425,7 +425,10 @@ class CachingLoaderTest {
     CompletableFuture<LoadResult> waiter = loader.loadAsync(request(players));
     assertThat(owner).succeedsWithin(SAFETY);
     assertThat(waiter).succeedsWithin(SAFETY);
-    assertThat(waiter.join().report().cache()).contains(new CacheUse(0, players.size(), 0));
+    // Shared with the first load's query, or (on a slow machine, once that ended) from the cache.
+    CacheUse use = waiter.join().report().cache().orElseThrow();
+    assertThat(use.queried()).isZero();
+    assertThat(use.hits() + use.shared()).isEqualTo(players.size());
 
     loader.close();
 
