@@ -1,6 +1,7 @@
 package dev.gamehistory.loader;
 
 import dev.gamehistory.loader.internal.Caching;
+import dev.gamehistory.loader.internal.Futures;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.spi.TimeSource;
@@ -30,7 +31,9 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    * @throws IllegalStateException when the loader is closed
    * @throws LoadCancelledException when the calling thread is interrupted (the load is cancelled)
    */
-  LoadResult load(LoadRequest request);
+  default LoadResult load(LoadRequest request) {
+    return Futures.await(loadAsync(request));
+  }
 
   /**
    * Starts loading the request's players. Cancelling the future cancels the load's backend queries.

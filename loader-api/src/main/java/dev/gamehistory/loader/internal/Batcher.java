@@ -1,6 +1,5 @@
 package dev.gamehistory.loader.internal;
 
-import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.BatchingPolicy;
 import dev.gamehistory.loader.DeadlineExceededException;
 import dev.gamehistory.loader.HistoricalGamesLoader;
@@ -222,8 +221,7 @@ public final class Batcher {
       waiting.forEach((player, waiters) -> {
         PlayerOutcome outcome = result != null ? result.outcomes().get(player) : null;
         if (outcome == null) {
-          outcome = new PlayerOutcome.Failed(player, cause != null ? cause : BackendException.permanentError(
-              "missing-outcome", "the loader gave no outcome for player '" + player + "'", null));
+          outcome = cause != null ? new PlayerOutcome.Failed(player, cause) : Futures.missingOutcome(player);
         }
         PlayerOutcome answer = outcome;
         waiters.forEach(w -> w.complete(answer));

@@ -1,6 +1,5 @@
 package dev.gamehistory.loader.internal;
 
-import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.CacheKey;
 import dev.gamehistory.loader.DeadlineExceededException;
 import dev.gamehistory.loader.FailureKind;
@@ -103,7 +102,8 @@ final class CachedLoad {
 
   /** Answers {@code players} from the cache, joins running flights, and queries the rest in one flight. */
   void resolve(List<String> players) {
-    CachingLoaderImpl.Flight flight = loader.new Flight();
+    // Made at the first player neither cached nor running: a load answered from the cache makes none.
+    CachingLoaderImpl.@Nullable Flight flight = null;
     Map<CachingLoaderImpl.Flight, List<String>> joined = new LinkedHashMap<>();
     for (String player : players) {
       CacheKey key = CacheKey.of(player, request);
@@ -111,6 +111,9 @@ final class CachedLoad {
       if (games != null) {
         answer(player, new PlayerOutcome.Loaded(player, games), Source.HIT);
         continue;
+      }
+      if (flight == null) {
+        flight = loader.new Flight();
       }
       CachingLoaderImpl.Flight running = loader.inFlight.putIfAbsent(key, flight);
       if (running != null) {
@@ -149,7 +152,7 @@ final class CachedLoad {
           LoadCancelledException cause = LoadCancelledException.of("loader closed");
           joined.values().forEach(waiting ->
               waiting.forEach(p -> answer(p, new PlayerOutcome.Failed(p, cause), Source.SHARED)));
-          if (!flight.keys.isEmpty()) {
+          if (flight != null && !flight.keys.isEmpty()) {
             fly(flight);
           }
           return;
@@ -168,7 +171,7 @@ final class CachedLoad {
             running.outcomes.thenAccept(byPlayer -> sharedEnded(waiting, byPlayer)));
       }
     }
-    if (!flight.keys.isEmpty()) {
+    if (flight != null && !flight.keys.isEmpty()) {
       fly(flight);
     }
   }
@@ -215,8 +218,7 @@ final class CachedLoad {
       if (loaded != null) {
         byPlayer = new HashMap<>(loaded.outcomes());
         for (String player : players) {
-          byPlayer.computeIfAbsent(player, p -> new PlayerOutcome.Failed(p, BackendException.permanentError(
-              "missing-outcome", "the wrapped loader gave no outcome for player '" + p + "'", null)));
+          byPlayer.computeIfAbsent(player, Futures::missingOutcome);
         }
         synchronized (this) {
           reports.add(new OffsetReport(loaded.report(), offset));

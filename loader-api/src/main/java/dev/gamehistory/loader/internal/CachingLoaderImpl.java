@@ -76,11 +76,6 @@ public final class CachingLoaderImpl implements CachingLoader {
   }
 
   @Override
-  public LoadResult load(LoadRequest request) {
-    return Futures.await(loadAsync(request));
-  }
-
-  @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
     Objects.requireNonNull(request, "request");
     if (closed.get()) {

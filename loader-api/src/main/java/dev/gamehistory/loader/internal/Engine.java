@@ -78,11 +78,6 @@ public final class Engine implements HistoricalGamesLoader {
   }
 
   @Override
-  public LoadResult load(LoadRequest request) {
-    return Futures.await(loadAsync(request));
-  }
-
-  @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
     Objects.requireNonNull(request, "request");
     if (closed.get()) {

@@ -4,6 +4,7 @@ import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoaderException;
+import dev.gamehistory.loader.PlayerOutcome;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,6 +45,12 @@ public final class Futures {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The outcome of a player a loader's result left out, against its contract: a permanent failure naming it. */
+  public static PlayerOutcome.Failed missingOutcome(String player) {
+    return new PlayerOutcome.Failed(player, BackendException.permanentError(
+        "missing-outcome", "the wrapped loader gave no outcome for player '" + player + "'", null));
   }
 
   /**
