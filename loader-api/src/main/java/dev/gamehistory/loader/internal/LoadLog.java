@@ -1,6 +1,7 @@
 package dev.gamehistory.loader.internal;
 
 import dev.gamehistory.loader.FailureKind;
+import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
@@ -81,17 +82,20 @@ public final class LoadLog implements LoadListener {
       return;
     }
     LoadReport report = result.report();
+    // Each builds a map over the players: once each.
+    Map<String, LoaderException> failures = result.failures();
+    Map<String, List<HistoricalGame>> loaded = result.loaded();
     Map<FailureKind, Integer> failed = new EnumMap<>(FailureKind.class);
-    result.failures().values().forEach(f -> failed.merge(f.kind(), 1, Integer::sum));
-    long empty = result.loaded().values().stream().filter(List::isEmpty).count();
+    failures.values().forEach(f -> failed.merge(f.kind(), 1, Integer::sum));
+    long empty = loaded.values().stream().filter(List::isEmpty).count();
     StringBuilder line = new StringBuilder("load");
     put(line, "outcome", result.status().name().toLowerCase(Locale.ROOT));
     put(line, "strategy", report.strategy());
     put(line, "backend", report.backend());
     put(line, "players", request.players().size());
-    put(line, "loaded", result.loaded().size());
+    put(line, "loaded", loaded.size());
     put(line, "loaded_empty", empty);
-    put(line, "failed", result.failures().size());
+    put(line, "failed", failures.size());
     failed.forEach((kind, count) -> put(line, "failed_" + kind.name().toLowerCase(Locale.ROOT), count));
     put(line, "queries", report.queryCount());
     put(line, "retries", report.retries());
@@ -108,8 +112,8 @@ public final class LoadLog implements LoadListener {
     put(line, "elapsed_ms", report.elapsed().toMillis());
     put(line, "deadline_ms", report.deadline().toMillis());
     if (!complete) {
-      LoaderException first = request.players().stream().map(result.failures()::get)
-          .filter(Objects::nonNull).findFirst().orElseThrow();
+      // In request order: the first requested player that failed.
+      LoaderException first = failures.values().iterator().next();
       put(line, "first_failure", first.getMessage());
       log.warn(line.toString());
     } else {

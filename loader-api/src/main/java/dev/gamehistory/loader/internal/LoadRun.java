@@ -502,14 +502,12 @@ final class LoadRun {
 
   /** Queues the tasks first, in order, now or after {@code backoff}. */
   private void resumeAfter(Duration backoff, Task... tasks) {
-    if (backoff.isZero()) {
-      for (int i = tasks.length - 1; i >= 0; i--) {
-        queue.addFirst(tasks[i]);
-      }
-      return;
-    }
     for (int i = tasks.length - 1; i >= 0; i--) {
-      scheduleRetry(tasks[i], backoff);
+      if (backoff.isZero()) {
+        queue.addFirst(tasks[i]);
+      } else {
+        scheduleRetry(tasks[i], backoff);
+      }
     }
   }
 

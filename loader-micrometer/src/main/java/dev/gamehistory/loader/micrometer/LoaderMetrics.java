@@ -1,10 +1,10 @@
 package dev.gamehistory.loader.micrometer;
 
+import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.annotations.PublicApi;
@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -109,9 +111,9 @@ public final class LoaderMetrics implements LoadListener {
     if (loaded > 0) {
       players("loaded", "none").increment(loaded);
     }
-    for (LoaderException failure : result.failures().values()) {
-      players("failed", lower(failure.kind().name())).increment();
-    }
+    Map<FailureKind, Integer> failed = new EnumMap<>(FailureKind.class);
+    result.failures().values().forEach(failure -> failed.merge(failure.kind(), 1, Integer::sum));
+    failed.forEach((kind, count) -> players("failed", lower(kind.name())).increment(count));
     Tags strategyTag = Tags.of("strategy", strategy);
     count(RETRIES, "Retries of the same players", strategyTag, report.retries());
     count(SPLITS, "Adaptive splits of a query", strategyTag, report.count(ReportEvent.Kind.SPLIT));

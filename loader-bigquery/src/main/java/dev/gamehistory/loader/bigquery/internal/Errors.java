@@ -93,13 +93,7 @@ public final class Errors {
   /** The backend exception for a job that ended with {@code error}. */
   public static BackendException classify(BigQueryError error, @Nullable Throwable cause) {
     String reason = error.getReason() == null ? "jobError" : error.getReason();
-    String message = error.getMessage() == null ? reason : error.getMessage();
-    if (TOO_LARGE_REASONS.contains(reason)) {
-      return BackendException.tooLarge(reason, message, cause);
-    }
-    return TRANSIENT_REASONS.contains(reason)
-        ? BackendException.transientError(reason, message, cause)
-        : BackendException.permanentError(reason, message, cause);
+    return of(0, reason, error.getMessage() == null ? reason : error.getMessage(), cause);
   }
 
   private static String message(BigQueryException e) {

@@ -19,7 +19,6 @@ import dev.gamehistory.loader.spi.WindowQuery;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -238,7 +237,7 @@ public final class QueryRunner {
       }
       jobDone = true;
       long fetchStart = System.nanoTime();
-      RowMapper mapper = new RowMapper(page.schema(), new HashSet<>(query.players()), query.maxGames());
+      RowMapper mapper = new RowMapper(page.schema(), Set.copyOf(query.players()), query.maxGames());
       BigInteger totalRows = page.totalRows();
       Long bytesProcessed = first.getTotalBytesProcessed() != null ? first.getTotalBytesProcessed() : page.bytesProcessed();
       Boolean cacheHit = first.getCacheHit() != null ? first.getCacheHit() : page.cacheHit();
