@@ -112,9 +112,9 @@ class HistoricalGamesLoaderAutoConfigurationTest {
   void startup_cacheEnabledWithoutLoaderCache_failsAndTheAnalyzerNamesTheProperty() {
     Thread thread = Thread.currentThread();
     ClassLoader original = thread.getContextClassLoader();
-    // The library finds the cache store with ServiceLoader on the context class loader.
+    // The library finds the caching loader provider with ServiceLoader on the context class loader.
     thread.setContextClassLoader(new FilteredClassLoader(
-        new ClassPathResource("META-INF/services/dev.gamehistory.loader.spi.CacheStoreProvider")));
+        new ClassPathResource("META-INF/services/dev.gamehistory.loader.spi.CachingLoaderProvider")));
     try {
       runner().withPropertyValues("hgl.cache.enabled=true").run(context -> {
         assertThat(context).hasFailed();

@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,9 +45,15 @@ public final class Batcher {
   private boolean closed;
   private final Set<CompletableFuture<LoadResult>> running = ConcurrentHashMap.newKeySet();
   private final AtomicLong loadsSent = new AtomicLong();
-  /** Sends the gatherings whose window ended, off the timer thread. */
-  private final ThreadPoolExecutor senders;
+  /** Sends the gatherings whose window ended and fails the calls of a load that never answered, off the timer thread. */
+  private final DaemonPool senders;
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /**
+   * How long past a batched load's deadline its calls wait for a loader that has not answered: then
+   * they fail with the deadline and the load is cancelled.
+   */
+  static final long LOAD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /**
    * Gathers calls to {@code loader} as {@code policy} says, timed on {@code time} (shut down on close when owned).
@@ -66,6 +71,15 @@ public final class Batcher {
     this.ownsTime = time == null;
     this.time = time == null ? new SystemTimeSource() : time;
     this.senders = DaemonPool.create("hgl-batch-" + INSTANCES.incrementAndGet(), this);
+  }
+
+  /**
+   * Waits for a call's outcome through the time source's work hook (a manual clock drives itself there).
+   *
+   * @throws dev.gamehistory.loader.LoadCancelledException when the calling thread is interrupted
+   */
+  public <T> T await(CompletableFuture<T> future) {
+    return Futures.await(time.work(), future);
   }
 
   /** The policy. */
@@ -146,10 +160,15 @@ public final class Batcher {
       gathering.taken = true;
       open.remove(gathering.window, gathering);
     }
+    handOff(() -> send(gathering));
+  }
+
+  /** Runs {@code task} on one of the client's threads, through the time source's work hook; here once closed. */
+  private void handOff(Runnable task) {
     try {
-      senders.execute(() -> send(gathering));
+      time.work().execute(senders, task);
     } catch (RejectedExecutionException closed) {
-      send(gathering);
+      task.run();
     }
   }
 
@@ -173,7 +192,8 @@ public final class Batcher {
       return;
     }
     Duration deadline = loader.settings().timeouts().deadline();
-    long left = TimeMath.toNanosSaturated(deadline) - (time.nanoTime() - gathering.firstNanos);
+    long deadlineNanos = TimeMath.plusSaturated(gathering.firstNanos, TimeMath.toNanosSaturated(deadline));
+    long left = deadlineNanos - time.nanoTime();
     if (left <= 0) {
       failAll(waiting, DeadlineExceededException.of(deadline));
       return;
@@ -188,10 +208,14 @@ public final class Batcher {
     CompletableFuture<LoadResult> load;
     try {
       load = loader.loadAsync(request);
+      if (load == null) {
+        throw new NullPointerException("the loader returned no future");
+      }
     } catch (IllegalStateException e) {
       failAll(waiting, LoadCancelledException.of("loader closed"));
       return;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Whatever the loader throws, these calls fail with it.
       failAll(waiting, causeOf(e));
       return;
     }
@@ -215,7 +239,22 @@ public final class Batcher {
         }
       });
     }
+    // Bounded whatever the loader does (never answers, answers late): at the load's deadline and a
+    // grace, its calls still waiting fail with the deadline and the load is cancelled.
+    ScheduledFuture<?> stop = null;
+    try {
+      stop = time.scheduler().schedule(() -> handOff(() -> {
+        failAll(waiting, DeadlineExceededException.of(deadline));
+        load.cancel(true);
+      }), Math.max(0, TimeMath.plusSaturated(deadlineNanos, LOAD_GRACE_NANOS) - time.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stopped) {
+      // The timer stopped (closing): the load is cancelled by close().
+    }
+    ScheduledFuture<?> hardStop = stop;
     load.whenComplete((result, error) -> {
+      if (hardStop != null) {
+        hardStop.cancel(false);
+      }
       running.remove(load);
       LoaderException cause = error == null ? null : causeOf(error);
       waiting.forEach((player, waiters) -> {
@@ -269,6 +308,13 @@ public final class Batcher {
     senders.shutdown();
     if (ownsTime) {
       time.scheduler().shutdownNow();
+    }
+    // From one of the client's own threads (a caller's callback), waiting would wait for itself.
+    if (!DaemonPool.runsOn(this)) {
+      senders.awaitThreads(HistoricalGamesLoader.DEADLINE_GRACE_MILLIS);
+      if (ownsTime) {
+        Futures.awaitQuietly(time.scheduler());
+      }
     }
   }
 

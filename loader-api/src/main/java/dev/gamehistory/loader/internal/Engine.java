@@ -13,9 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +38,7 @@ public final class Engine implements HistoricalGamesLoader {
   private final LoaderSettings settings;
   private final TimeSource time;
   private final boolean ownsTime;
-  private final ThreadPoolExecutor workers;
+  private final DaemonPool workers;
   private final Set<LoadRun> runs = ConcurrentHashMap.newKeySet();
   private final AtomicLong queryIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -97,6 +94,12 @@ public final class Engine implements HistoricalGamesLoader {
     return result;
   }
 
+  /** Blocks for the load's result through the time source's {@link dev.gamehistory.loader.spi.LoaderWork}. */
+  @Override
+  public LoadResult load(LoadRequest request) {
+    return Futures.await(time.work(), loadAsync(request));
+  }
+
   @Override
   public LoaderSettings settings() {
     return settings;
@@ -115,16 +118,13 @@ public final class Engine implements HistoricalGamesLoader {
     // would wait for this thread itself: then the others end when their backend calls return.
     boolean canWait = !isOwnWorker();
     try {
-      if (canWait && !workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (canWait && !workers.awaitThreads(DEADLINE_GRACE_MILLIS)) {
         workers.shutdownNow();
-        if (!workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (!workers.awaitThreads(DEADLINE_GRACE_MILLIS)) {
           LOG.warn("{} backend call(s) ignore cancellation and interruption; their threads end when they return",
               workers.getActiveCount());
         }
       }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
     } finally {
       try {
         backend.close();
@@ -157,8 +157,13 @@ public final class Engine implements HistoricalGamesLoader {
     return time;
   }
 
-  ExecutorService workers() {
-    return workers;
+  /**
+   * Runs {@code task} on a worker, through the time source's {@link dev.gamehistory.loader.spi.LoaderWork}.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException when the engine is closed
+   */
+  void run(Runnable task) {
+    time.work().execute(workers, task);
   }
 
   /** Whether the calling thread is one of this engine's workers. */

@@ -5,6 +5,7 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.PlayerOutcome;
+import dev.gamehistory.loader.spi.LoaderWork;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,8 +24,18 @@ public final class Futures {
    * @throws LoadCancelledException when the calling thread is interrupted
    */
   public static <T> T await(CompletableFuture<T> future) {
+    return await(LoaderWork.direct(), future);
+  }
+
+  /**
+   * The future's value, waited for through {@code work} (a manual clock drives time there); an
+   * interrupt cancels the future.
+   *
+   * @throws LoadCancelledException when the calling thread is interrupted
+   */
+  public static <T> T await(LoaderWork work, CompletableFuture<T> future) {
     try {
-      return future.get();
+      return work.join(future);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();

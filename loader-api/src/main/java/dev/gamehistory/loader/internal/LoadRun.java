@@ -70,7 +70,7 @@ final class LoadRun {
   private final Instant startedAt;
   private final long deadlineNanos;
   private final CompletableFuture<LoadResult> result = new CompletableFuture<>();
-  private final SplittableRandom random = new SplittableRandom();
+  private final SplittableRandom random;
 
   // Guarded by this.
   private int stageIndex = -1;
@@ -106,6 +106,7 @@ final class LoadRun {
     this.timeouts = engine.settings().timeouts();
     this.retry = engine.settings().retry();
     this.deadline = request.deadline().orElse(timeouts.deadline());
+    this.random = new SplittableRandom(time.jitterSeed());
     this.startNanos = time.nanoTime();
     this.startedAt = time.instant();
     this.deadlineNanos = TimeMath.plusSaturated(startNanos, TimeMath.toNanosSaturated(deadline));
@@ -242,7 +243,7 @@ final class LoadRun {
     running.add(attempt);
     callsInFlight++;
     try {
-      engine.workers().execute(() -> call(attempt));
+      engine.run(() -> call(attempt));
     } catch (RejectedExecutionException closed) {
       callsInFlight--;
       running.remove(attempt);
@@ -273,8 +274,8 @@ final class LoadRun {
     }
     QueryResult queryResult = null;
     Throwable error = null;
-    context.runOn(Thread.currentThread());
     try {
+      context.runOn(Thread.currentThread());
       if (context.isCancelled()) {
         throw LoadCancelledException.of("query cancelled before it started");
       }
@@ -283,7 +284,8 @@ final class LoadRun {
       if (queryResult == null) {
         throw new NullPointerException("backend " + engine.backend().name() + " returned no result");
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Anything: a backend may throw a checked exception it does not declare (Kotlin, sneaky throws).
       error = e;
     } finally {
       context.runOn(null);
@@ -291,7 +293,8 @@ final class LoadRun {
     }
     onCallReturned(attempt, queryResult, error);
     deliver();
-    if (error instanceof Error fatal && !(error instanceof AssertionError)) {
+    if (error instanceof VirtualMachineError fatal) {
+      // Recorded as the query's failure and its slot freed; the JVM's own trouble still surfaces.
       throw fatal;
     }
   }
@@ -304,7 +307,7 @@ final class LoadRun {
     boolean deadlineBound = policyNanos >= left;
     long timeoutNanos = deadlineBound ? left : policyNanos;
     AttemptContext context = new AttemptContext(engine.nextQueryId(), attempt.task.attempt(), time,
-        Duration.ofNanos(timeoutNanos), engine.workers());
+        Duration.ofNanos(timeoutNanos), engine::run);
     attempt.started(context, Duration.ofNanos(timeoutNanos), deadlineBound, now);
     try {
       attempt.timer = time.scheduler().schedule(() -> onTimeout(attempt), timeoutNanos, TimeUnit.NANOSECONDS);
@@ -586,14 +589,27 @@ final class LoadRun {
   }
 
   /**
-   * Completes the caller's future outside the lock and off the timer thread: on the calling thread
-   * when it is one of the engine's workers (nothing to hand over, no thread to wait for), else on a
-   * worker.
+   * Tells the listeners and completes the caller's future, outside the lock and on an engine worker:
+   * a timer thread or a caller's thread hands the telling to a worker, so a slow listener or
+   * callback never holds up the shared timer (or anything else that runs on it).
    */
   private void deliver() {
     if (Thread.holdsLock(this)) {
       // A time source ran a task on the thread that holds the lock: the outer caller delivers.
       return;
+    }
+    if (!engine.isOwnWorker()) {
+      synchronized (this) {
+        if (unheard.isEmpty() && completion == null) {
+          return;
+        }
+      }
+      try {
+        engine.run(this::deliver);
+        return;
+      } catch (RejectedExecutionException closed) {
+        // The engine is closing: tell them here.
+      }
     }
     // One thread at a time tells the listeners, in order; a thread that finds another one at it
     // leaves what it recorded to that one, which looks again before it lets go. Nobody blocks.
@@ -622,7 +638,8 @@ final class LoadRun {
         listening.unlock();
       }
       if (finished != null) {
-        complete(finished);
+        engine.finished(this);
+        result.complete(finished);
       }
       synchronized (this) {
         if (unheard.isEmpty() && completion == null) {
@@ -632,26 +649,13 @@ final class LoadRun {
     }
   }
 
-  /** Completes the caller's future: here on an engine worker, else handed to one. */
-  private void complete(LoadResult value) {
-    engine.finished(this);
-    if (engine.isOwnWorker()) {
-      result.complete(value);
-      return;
-    }
-    try {
-      engine.workers().execute(() -> result.complete(value));
-    } catch (RejectedExecutionException closed) {
-      result.complete(value);
-    }
-  }
-
   // ---- helpers ------------------------------------------------------------------------------
 
   private static void tell(LoadListener listener, Runnable call) {
     try {
       call.run();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Whatever it throws (an Error, an undeclared checked exception): the load is still delivered.
       LOG.warn("load listener {} failed; ignored: {}", listener, e.toString());
     }
   }

@@ -30,6 +30,11 @@ public record QueryResult(Map<String, List<HistoricalGame>> games, long rows, Op
     games.forEach((player, list) -> copy.put(player, List.copyOf(list)));
     games = Collections.unmodifiableMap(copy);
     Objects.requireNonNull(statistics, "statistics");
+    failures.forEach((player, failure) -> {
+      Objects.requireNonNull(player, "failures: a player is null");
+      // A failure without a cause would read as "loaded, no games": the failure this library exists to prevent.
+      Objects.requireNonNull(failure, () -> "failures: the failure of player '" + player + "' is null");
+    });
     failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
     if (rows < 0) {
       throw new IllegalArgumentException("rows must not be negative but was " + rows);
