@@ -124,7 +124,12 @@ final class CachedLoad {
     Map<Flight, List<String>> waiting = new LinkedHashMap<>();
     try {
       for (String player : players) {
-        CompletableFuture<List<HistoricalGame>> future = loader.cache.get(CacheKey.of(player, request), claim);
+        CacheKey key = CacheKey.of(player, request);
+        // A lookup first: the hit path allocates nothing; the claiming get only for a key not there.
+        CompletableFuture<List<HistoricalGame>> future = loader.cache.getIfPresent(key);
+        if (future == null) {
+          future = loader.cache.get(key, claim);
+        }
         List<HistoricalGame> games = future.isDone() ? future.getNow(null) : null;
         if (games != null) {
           answer(player, new PlayerOutcome.Loaded(player, games), Source.HIT);
