@@ -174,8 +174,13 @@ public final class Engine implements HistoricalGamesLoader {
   /** Tells a listener of query attempts only. */
   private record QueriesOnly(LoadListener listener) implements LoadListener {
     @Override
-    public void onQueryEnd(LoadRequest request, dev.gamehistory.loader.QueryAttempt attempt) {
-      listener.onQueryEnd(request, attempt);
+    public void onQueryStart(dev.gamehistory.loader.LoadScope load, dev.gamehistory.loader.QueryStart query) {
+      listener.onQueryStart(load, query);
+    }
+
+    @Override
+    public void onQueryEnd(dev.gamehistory.loader.LoadScope load, dev.gamehistory.loader.QueryAttempt attempt) {
+      listener.onQueryEnd(load, attempt);
     }
   }
 

@@ -8,9 +8,11 @@ import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
+import dev.gamehistory.loader.LoadScope;
 import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.QueryAttempt;
+import dev.gamehistory.loader.QueryStart;
 import dev.gamehistory.loader.QueryTimeoutException;
 import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.RetryPolicy;
@@ -42,6 +44,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +86,9 @@ final class LoadRun {
   private Map<String, LoaderException> stageFailures = new LinkedHashMap<>();
   private final Map<String, List<HistoricalGame>> loaded = new HashMap<>();
   private final List<QueryAttempt> attempts = new ArrayList<>();
-  private final List<QueryAttempt> unheard = new ArrayList<>();
+  /** What the listeners have not heard yet, in order: the load's start, each query's start and end. */
+  private final List<Consumer<LoadListener>> unheard = new ArrayList<>();
+  private final LoadScope scope;
   /** Held by the one thread telling the listeners; taken before {@code this}, never while holding it. */
   private final ReentrantLock listening = new ReentrantLock();
   private final List<ReportEvent> events = new ArrayList<>();
@@ -107,6 +112,7 @@ final class LoadRun {
     this.retry = engine.settings().retry();
     this.deadline = request.deadline().orElse(timeouts.deadline());
     this.random = new SplittableRandom(time.jitterSeed());
+    this.scope = new LoadScope(request);
     this.startNanos = time.nanoTime();
     this.startedAt = time.instant();
     this.deadlineNanos = TimeMath.plusSaturated(startNanos, TimeMath.toNanosSaturated(deadline));
@@ -122,6 +128,7 @@ final class LoadRun {
       if (done) {
         return;
       }
+      unheard.add(listener -> listener.onLoadStart(scope));
       try {
         deadlineTimer = time.scheduler().schedule(this::onDeadline, deadlineNanos - startNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException closed) {
@@ -268,8 +275,9 @@ final class LoadRun {
         context = start(attempt);
       }
     }
+    // The listeners hear the query's start (and anything before it) before the backend sees it.
+    deliver();
     if (context == null) {
-      deliver();
       return;
     }
     QueryResult queryResult = null;
@@ -309,6 +317,9 @@ final class LoadRun {
     AttemptContext context = new AttemptContext(engine.nextQueryId(), attempt.task.attempt(), time,
         Duration.ofNanos(timeoutNanos), engine::run);
     attempt.started(context, Duration.ofNanos(timeoutNanos), deadlineBound, now);
+    QueryStart started = new QueryStart(attempt.id, engine.backend().name(), stage.name(), attempt.task.players(), attempt.task.attempt(),
+        Duration.ofNanos(Math.max(0, now - startNanos)), Duration.ofNanos(timeoutNanos));
+    unheard.add(listener -> listener.onQueryStart(scope, started));
     try {
       attempt.timer = time.scheduler().schedule(() -> onTimeout(attempt), timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
@@ -616,22 +627,22 @@ final class LoadRun {
     while (listening.tryLock()) {
       LoadResult finished;
       try {
-        List<QueryAttempt> ended;
+        List<Consumer<LoadListener>> heard;
         synchronized (this) {
           finished = completion;
           completion = null;
-          ended = unheard.isEmpty() ? List.of() : List.copyOf(unheard);
+          heard = unheard.isEmpty() ? List.of() : List.copyOf(unheard);
           unheard.clear();
         }
-        for (QueryAttempt attempt : ended) {
+        for (Consumer<LoadListener> event : heard) {
           for (LoadListener listener : engine.listeners()) {
-            tell(listener, () -> listener.onQueryEnd(request, attempt));
+            tell(listener, () -> event.accept(listener));
           }
         }
         if (finished != null) {
           LoadResult result = finished;
           for (LoadListener listener : engine.listeners()) {
-            tell(listener, () -> listener.onLoadEnd(request, result));
+            tell(listener, () -> listener.onLoadEnd(scope, result));
           }
         }
       } finally {
@@ -668,7 +679,7 @@ final class LoadRun {
         Duration.ofNanos(Math.max(0, now - attempt.startNanos)),
         outcome, rows, cancelled, Optional.ofNullable(failure), statistics);
     attempts.add(recorded);
-    unheard.add(recorded);
+    unheard.add(listener -> listener.onQueryEnd(scope, recorded));
   }
 
   private void event(ReportEvent.Kind kind, int players, String detail) {

@@ -8,6 +8,7 @@ import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
+import dev.gamehistory.loader.LoadScope;
 import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.PlayerOutcome;
@@ -58,6 +59,7 @@ final class CachedLoad {
   final long deadlineNanos;
   /** The caller's future. */
   final CompletableFuture<LoadResult> result = new CompletableFuture<>();
+  private final LoadScope scope;
   /** The thread inside {@code loadAsync} for this load, while it is there. */
   private volatile @Nullable Thread caller = Thread.currentThread();
   // Guarded by this.
@@ -76,6 +78,7 @@ final class CachedLoad {
   CachedLoad(CaffeineCachingLoader loader, LoadRequest request) {
     this.loader = loader;
     this.request = request;
+    this.scope = new LoadScope(request);
     this.startNanos = loader.time.nanoTime();
     this.startedAt = loader.time.instant();
     List<String> players = request.players();
@@ -100,6 +103,7 @@ final class CachedLoad {
       }
       loader.loads.remove(this);
     });
+    tell(listener -> listener.onLoadStart(scope));
     resolve(request.players());
   }
 
@@ -330,14 +334,18 @@ final class CachedLoad {
   }
 
   private void deliver(LoadResult loadResult) {
+    tell(listener -> listener.onLoadEnd(scope, loadResult));
+    result.complete(loadResult);
+  }
+
+  private void tell(java.util.function.Consumer<LoadListener> event) {
     for (LoadListener listener : loader.listeners) {
       try {
-        listener.onLoadEnd(request, loadResult);
+        event.accept(listener);
       } catch (Throwable e) {
         LOG.warn("load listener {} failed; ignored", listener, e);
       }
     }
-    result.complete(loadResult);
   }
 
   /** The report: this load's own flights' attempts and events, shifted to this load's start. Holds this. */
