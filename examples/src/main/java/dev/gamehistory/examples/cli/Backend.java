@@ -35,10 +35,16 @@ final class Backend {
   /**
    * Creates the backend the settings name with the context's backend factory.
    *
+   * @param sources the resolved settings {@code settings} come from: a failure names the origin of
+   *     the value it is about
    * @throws LoaderSettingsException when no provider has that name or the backend's settings are bad
    */
-  static Backend open(LoaderSettings settings, CliContext context) {
-    return new Backend(context.backends().apply(settings), settings);
+  static Backend open(LoaderSettings settings, SettingsSources.Resolved sources, CliContext context) {
+    try {
+      return new Backend(context.backends().apply(settings), settings);
+    } catch (LoaderSettingsException e) {
+      throw sources.withOrigin(e);
+    }
   }
 
   /**

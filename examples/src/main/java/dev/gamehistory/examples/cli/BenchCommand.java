@@ -6,6 +6,7 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.Strategy;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -42,8 +43,9 @@ final class BenchCommand implements Callable<Integer> {
   record Slate(Map<Integer, List<String>> lookups, LocalDate date, String backend) {
 
     /** Opens the settings' backend to pick the players and the date, and closes it. */
-    static Slate probe(LoaderSettings settings, CliContext context, RequestOptions options, List<Integer> counts) {
-      Backend probe = Backend.open(settings, context);
+    static Slate probe(LoaderSettings settings, SettingsSources.Resolved sources, CliContext context,
+        RequestOptions options, List<Integer> counts) {
+      Backend probe = Backend.open(settings, sources, context);
       try {
         Map<Integer, List<String>> lookups = new LinkedHashMap<>();
         for (int count : counts) {
@@ -136,10 +138,11 @@ final class BenchCommand implements Callable<Integer> {
     if (requestOptions.date != null) {
       RequestOptions.parseDate("--date", requestOptions.date);
     }
-    LoaderSettings base = settingsOptions.resolve(context).settings();
+    SettingsSources.Resolved sources = settingsOptions.resolve(context);
+    LoaderSettings base = sources.settings();
     List<Candidate> candidates = candidates(strategies, parallelism(base.strategy()));
 
-    Slate slate = Slate.probe(base, context, requestOptions, counts);
+    Slate slate = Slate.probe(base, sources, context, requestOptions, counts);
     LocalDate date = slate.date();
     Map<Integer, List<String>> lookups = slate.lookups();
     String backendDescription = slate.backend();
@@ -149,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       for (Candidate candidate : candidates) {
         LoaderSettings settings = base.toBuilder().strategy(candidate.strategy()).build();
-        try (HistoricalGamesLoader loader = Backend.open(settings, context).loader(settings)) {
+        try (HistoricalGamesLoader loader = Backend.open(settings, sources, context).loader(settings)) {
           for (int count : counts) {
             LoadRequest request = settings.newRequest(date, lookups.get(count)).build();
             progress.show("hgl bench: " + count + " players, " + candidate.spec() + ", warm-up");

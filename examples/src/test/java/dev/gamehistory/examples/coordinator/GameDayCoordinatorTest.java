@@ -161,7 +161,7 @@ class GameDayCoordinatorTest {
 
     assertThatThrownBy(() -> GameDayCoordinator.fromProperties(properties, Map.of(), SLATE, sent::add))
         .isInstanceOf(LoaderSettingsException.class)
-        .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
+        .hasMessage("chunk-size (properties): must be an integer between 1 and 10000; got '0'");
   }
 
   @Test

@@ -90,7 +90,7 @@ class HistoricalGamesLoaderAutoConfigurationTest {
     runner().withPropertyValues("hgl.chunk-sise=50").run(context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
-          .hasMessage("chunk-sise: unknown setting; did you mean 'chunk-size'?");
+          .hasMessage("chunk-sise (test): unknown setting; did you mean 'chunk-size'?");
     });
   }
 
@@ -100,9 +100,9 @@ class HistoricalGamesLoaderAutoConfigurationTest {
       assertThat(context).hasFailed();
       Throwable failure = context.getStartupFailure();
       assertThat(failure).rootCause().isInstanceOf(LoaderSettingsException.class)
-          .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
+          .hasMessage("chunk-size (test): must be an integer between 1 and 10000; got '0'");
       FailureAnalysis analysis = new LoaderSettingsFailureAnalyzer().analyze(failure);
-      assertThat(analysis.getDescription()).isEqualTo("chunk-size: must be an integer between 1 and 10000; got '0'");
+      assertThat(analysis.getDescription()).isEqualTo("chunk-size (test): must be an integer between 1 and 10000; got '0'");
       assertThat(analysis.getAction())
           .isEqualTo("Correct or remove the property hgl.chunk-size or the environment variable HGL_CHUNK_SIZE.");
     });

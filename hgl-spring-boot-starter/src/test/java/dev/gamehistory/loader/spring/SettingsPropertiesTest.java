@@ -31,20 +31,20 @@ class SettingsPropertiesTest {
     runner().withInitializer(new ConfigDataApplicationContextInitializer())
         .withPropertyValues("spring.config.name=hgl-settings-test", "hgl.retry.max-attempts=0")
         .run(context -> assertThat(context.getStartupFailure()).rootCause()
-            .hasMessage("retry.max-attempts: must be an integer between 1 and 20; got '0'"));
+            .hasMessage("retry.max-attempts (test): must be an integer between 1 and 20; got '0'"));
   }
 
   @Test
   void camelCase_isNotRelaxedToTheDashedKey() {
     runner().withPropertyValues("hgl.chunkSize=50").run(context -> assertThat(context.getStartupFailure()).rootCause()
         .isInstanceOf(LoaderSettingsException.class)
-        .hasMessage("chunkSize: unknown setting; did you mean 'chunk-size'?"));
+        .hasMessage("chunkSize (test): unknown setting; did you mean 'chunk-size'?"));
   }
 
   @Test
   void underscores_areNotRelaxedToTheDashedKey() {
     runner().withPropertyValues("hgl.retry.max_attempts=5").run(context -> assertThat(context.getStartupFailure())
-        .rootCause().hasMessage("retry.max_attempts: unknown setting; did you mean 'retry.max-attempts'?"));
+        .rootCause().hasMessage("retry.max_attempts (test): unknown setting; did you mean 'retry.max-attempts'?"));
   }
 
   @Test
@@ -64,7 +64,7 @@ class SettingsPropertiesTest {
   @Test
   void listForm_isAnUnknownKeyRatherThanJoined() {
     runner().withPropertyValues("hgl.fallback[0]=per-player").run(context -> assertThat(context.getStartupFailure())
-        .rootCause().hasMessage("fallback[0]: unknown setting; did you mean 'fallback'?"));
+        .rootCause().hasMessage("fallback[0] (test): unknown setting; did you mean 'fallback'?"));
   }
 
   @Test
@@ -99,7 +99,7 @@ class SettingsPropertiesTest {
           assertThat(settings.lookbackDays()).isEqualTo(30);
           SettingsSources.Resolved resolved = EnvironmentSettings.resolve(context.getBean(ConfigurableEnvironment.class));
           assertThat(resolved.entry("max-games").orElseThrow().origin()).isEqualTo("test");
-          assertThat(resolved.entry("lookback-days").orElseThrow().origin()).isEqualTo("environment (HGL_LOOKBACK_DAYS)");
+          assertThat(resolved.entry("lookback-days").orElseThrow().origin()).isEqualTo("environment variable HGL_LOOKBACK_DAYS");
           assertThat(resolved.entry("parallelism").orElseThrow().origin()).isEqualTo("application.properties");
         });
   }

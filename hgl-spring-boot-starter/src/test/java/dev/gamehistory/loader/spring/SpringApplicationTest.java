@@ -61,8 +61,9 @@ class SpringApplicationTest {
   void run_withABadValue_failsAndReportsTheLibrarysMessage(CapturedOutput output) {
     assertThatThrownBy(() -> application().run("--hgl.strategy=chunked", "--hgl.chunk-size=0"))
         .rootCause().isInstanceOf(LoaderSettingsException.class)
-        .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
-    assertThat(output).contains("Description:", "chunk-size: must be an integer between 1 and 10000; got '0'",
+        .hasMessage("chunk-size (commandLineArgs): must be an integer between 1 and 10000; got '0'");
+    assertThat(output).contains("Description:",
+        "chunk-size (commandLineArgs): must be an integer between 1 and 10000; got '0'",
         "Action:", "Correct or remove the property hgl.chunk-size or the environment variable HGL_CHUNK_SIZE.");
   }
 }

@@ -94,6 +94,27 @@ class LoaderScenarioTest {
   }
 
   @Test
+  void loadAsync_settingsWithADeadlineAlone_theQueryTimeoutFollowsItAndPlayersFailWithDeadline() {
+    ManualTime time = ManualTime.create();
+    InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.hang()), time);
+    LoaderSettings settings = LoaderSettings.fromMap(java.util.Map.of("strategy", "adaptive", "deadline", "5s"));
+    HistoricalGamesLoader loader = InMemoryLoaders.create(settings, backend, time);
+    loaders.add(loader);
+    List<String> requested = players.subList(0, 10);
+
+    CompletableFuture<LoadResult> future = loader.loadAsync(request(requested));
+    backend.awaitQueries(1, SAFETY);
+    time.advance(Duration.ofMillis(4_999));
+    assertThat(future).isNotDone();
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(future).succeedsWithin(SAFETY);
+    assertThat(future.join()).hasOutcomesFor(requested.toArray(String[]::new)).allFailedWith(FailureKind.DEADLINE);
+    assertThat(future.join().report().count(ReportEvent.Kind.SPLIT)).isZero();
+    assertThat(backend.awaitIdle(SAFETY)).hasSize(1);
+  }
+
+  @Test
   void load_oneQueryInFourHangs_adaptiveLoadsEveryPlayerWithinTheDeadline() {
     InMemoryGamesQuery backend = backend(FaultPlan.builder().on(QuerySelector.everyNth(4, 1), Fault.hang()).build(), null);
     HistoricalGamesLoader loader = loader(backend, null, Strategy.adaptive(40, 4),
