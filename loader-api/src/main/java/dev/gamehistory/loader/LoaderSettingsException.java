@@ -59,13 +59,17 @@ public final class LoaderSettingsException extends IllegalArgumentException {
 
   /**
    * This problem with {@code origin} named in the message, e.g. when a backend rejected a value and
-   * the caller knows where it came from; itself when it already names an origin.
+   * the caller knows where it came from: the same key, value, reason, cause and stack trace; itself
+   * when it already names an origin.
    */
   public LoaderSettingsException withOrigin(String origin) {
     if (this.origin != null) {
       return this;
     }
-    return new LoaderSettingsException(key, value, origin, reason, message(key, origin, reason), this);
+    LoaderSettingsException named =
+        new LoaderSettingsException(key, value, origin, reason, message(key, origin, reason), getCause());
+    named.setStackTrace(getStackTrace());
+    return named;
   }
 
   private static String message(String key, @Nullable String origin, String reason) {
