@@ -1,5 +1,6 @@
 package dev.gamehistory.loader;
 
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +16,14 @@ import org.jspecify.annotations.Nullable;
 public final class LoaderSettingsException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
+
+  /**
+   * The artifact that brings each backend the settings know, by backend name: what to add when
+   * {@code backend} names one that is not on the class path.
+   */
+  private static final Map<String, String> BACKEND_ARTIFACTS = Map.of(
+      "in-memory", "dev.gamehistory:loader-inmemory",
+      "bigquery", "dev.gamehistory:loader-bigquery");
 
   private final String key;
   private final @Nullable String value;
@@ -55,6 +64,24 @@ public final class LoaderSettingsException extends IllegalArgumentException {
   public static LoaderSettingsException of(String key, @Nullable String value, @Nullable String origin, String reason,
       Throwable cause) {
     return new LoaderSettingsException(key, value, origin, reason, message(key, origin, reason), cause);
+  }
+
+  /**
+   * No backend named {@code name} is on the class path: the message names the artifact to add for
+   * the backends the settings know ({@code in-memory}: {@code dev.gamehistory:loader-inmemory},
+   * {@code bigquery}: {@code dev.gamehistory:loader-bigquery}) and the backends found, e.g.
+   * {@code backend: no backend 'in-memory' on the class path; add dev.gamehistory:loader-inmemory
+   * (found: none)}.
+   *
+   * @param available the names of the backends found on the class path
+   */
+  public static LoaderSettingsException unknownBackend(String name, List<String> available) {
+    String found = available.isEmpty() ? "none" : String.join(", ", available);
+    String artifact = BACKEND_ARTIFACTS.get(name);
+    String reason = artifact != null
+        ? "no backend '" + name + "' on the class path; add " + artifact + " (found: " + found + ")"
+        : "unknown backend '" + name + "'; on the class path: " + found;
+    return of("backend", name, null, reason);
   }
 
   /**

@@ -240,4 +240,16 @@ class SettingsLayersTest {
     assertThat(resolved.withOrigin(new LoaderSettingsException("max-games", "0", "max-games: too few")))
         .hasMessage("max-games: too few");
   }
+
+  @Test
+  void unknownBackend_namesTheArtifactToAdd() {
+    assertThat(LoaderSettingsException.unknownBackend("in-memory", List.of()))
+        .hasMessage("backend: no backend 'in-memory' on the class path; add dev.gamehistory:loader-inmemory"
+            + " (found: none)");
+    assertThat(LoaderSettingsException.unknownBackend("bigquery", List.of("in-memory")))
+        .hasMessage("backend: no backend 'bigquery' on the class path; add dev.gamehistory:loader-bigquery"
+            + " (found: in-memory)");
+    assertThat(LoaderSettingsException.unknownBackend("mysql", List.of("in-memory", "bigquery")))
+        .hasMessage("backend: unknown backend 'mysql'; on the class path: in-memory, bigquery");
+  }
 }

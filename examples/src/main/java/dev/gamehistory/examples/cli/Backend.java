@@ -7,8 +7,8 @@ import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
-import dev.gamehistory.loader.testkit.GameRow;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +62,7 @@ final class Backend {
       }
       known.add(provider.name());
     }
-    throw new LoaderSettingsException("backend", name,
-        "backend: unknown backend '" + name + "'; available on the class path: " + known);
+    throw LoaderSettingsException.unknownBackend(name, known);
   }
 
   /** The backend's name, e.g. {@code in-memory}. */

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gamehistory.loader.testkit.Fault;
-import dev.gamehistory.loader.testkit.FaultPlan;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
-import dev.gamehistory.loader.testkit.QuerySelector;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.QuerySelector;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -18,7 +18,7 @@ import dev.gamehistory.loader.micrometer.LoaderMetrics;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -139,15 +139,18 @@ class HistoricalGamesLoaderAutoConfigurationTest {
   }
 
   @Test
-  void startup_withABackendNoProviderServes_failsNamingTheBackend() {
+  void startup_withABackendNoProviderServes_failsNamingTheArtifactToAdd() {
     ClassPathResource providers = new ClassPathResource("META-INF/services/" + GamesQueryProvider.class.getName());
     runner().withClassLoader(new FilteredClassLoader(providers))
         .withPropertyValues("hgl.backend=bigquery").run(context -> {
           assertThat(context).hasFailed();
           assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
-              .hasMessage("backend (\"hgl.backend\" from property source \"test\"): unknown backend 'bigquery'; available"
-                  + " on the class path: []");
+              .hasMessage("backend (\"hgl.backend\" from property source \"test\"): no backend 'bigquery' on the class"
+                  + " path; add dev.gamehistory:loader-bigquery (found: none)");
         });
+    runner().withClassLoader(new FilteredClassLoader(providers)).run(context ->
+        assertThat(context.getStartupFailure()).rootCause().hasMessage("backend (\"hgl.backend\" from property source"
+            + " \"test\"): no backend 'in-memory' on the class path; add dev.gamehistory:loader-inmemory (found: none)"));
   }
 
   @Test
