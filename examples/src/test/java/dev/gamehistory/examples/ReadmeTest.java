@@ -38,7 +38,7 @@ class ReadmeTest {
         line -> assertThat(line).isEqualTo("daniellong: no game in the window"),
         line -> assertThat(line).isEqualTo("nosuchplayer: no game in the window"),
         line -> assertThat(line).matches(
-            "adaptive\\(initial-chunk=all, parallelism=4\\): 1 queries, 88 rows, 0 retries, 0 splits, 0 fallbacks, \\d+ ms"));
+            "adaptive\\(initial-chunk=all, parallelism=4\\): 1 query, 88 rows, 0 retries, 0 splits, 0 fallbacks, \\d+ ms"));
   }
 
   @Test

@@ -231,7 +231,7 @@ class EngineTest {
       assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
     });
     assertThat(result.failures().get("player001"))
-        .hasMessage("query for 4 player(s) did not finish within its timeout of 300 ms; cancelled");
+        .hasMessage("query for 4 players did not finish within its timeout of 300 ms; cancelled");
     assertThat(result.report().attempts()).as("timeouts are not retried outside adaptive").singleElement().satisfies(a -> {
       assertThat(a.outcome()).isEqualTo(QueryAttempt.Outcome.TIMED_OUT);
       assertThat(a.cancelled()).isTrue();
@@ -252,7 +252,7 @@ class EngineTest {
         .hasCauseInstanceOf(QueryTimeoutException.class);
     assertThatThrownBy(result::orThrow)
         .isInstanceOf(IncompleteLoadException.class)
-        .hasMessage("1 of 1 player(s) failed: alice (TIMEOUT)");
+        .hasMessage("1 of 1 player failed: alice (TIMEOUT)");
   }
 
   @Test

@@ -12,7 +12,6 @@ import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
@@ -97,8 +96,8 @@ final class Backend {
       String csv = settings.backendProperties().get("in-memory.csv");
       String source = csv != null ? "CSV file " + csv
           : "generated league (seed " + property("in-memory.seed") + ", " + seasons(property("in-memory.seasons")) + ")";
-      return name() + ": " + source + ", " + String.format(Locale.ROOT, "%,d", rows.get().count()) + " rows, "
-          + String.format(Locale.ROOT, "%,d", rows.get().players().size()) + " players";
+      return name() + ": " + source + ", " + TextReport.count(rows.get().count(), "row") + ", "
+          + TextReport.count(rows.get().players().size(), "player");
     }
     if (query instanceof BigQueryGamesQuery bigquery) {
       String host = settings.backendProperties().get("bigquery.host");

@@ -350,13 +350,13 @@ final class CompareCommand implements Callable<Integer> {
         for (int count : counts) {
           LoadRequest request = base.newRequest(date, lookups.get(count)).build();
           for (Side side : order) {
-            progress.show("hgl compare: " + label + ", " + count + " players, " + side.name());
+            progress.show("hgl compare: " + label + ", " + TextReport.count(count, "player") + ", " + side.name());
             Run run = side.bare() ? runBare(bare, sql, request, counter)
                 : runLoader(loaders.get(side.name()), request, counter);
             if (round == 0) {
               if (run.failure() != null) {
-                throw new IllegalStateException("the warm-up round failed: " + count + " players, " + side.name()
-                    + ": " + run.failure());
+                throw new IllegalStateException("the warm-up round failed: " + TextReport.count(count, "player") + ", "
+                    + side.name() + ": " + run.failure());
               }
             } else {
               series.get(key(count, side)).add(run);
@@ -431,8 +431,8 @@ final class CompareCommand implements Callable<Integer> {
     RequestCounts counts = readCounts(counter);
     if (!result.isComplete()) {
       Map.Entry<String, LoaderException> first = result.failures().entrySet().iterator().next();
-      return new Run(millis, 0, counts, result.failures().size() + " of " + request.players().size()
-          + " players failed; first " + first.getKey() + ": " + first.getValue().kind() + ": "
+      return new Run(millis, 0, counts, result.failures().size() + " of " + TextReport.count(request.players().size(),
+          "player") + " failed; first " + first.getKey() + ": " + first.getValue().kind() + ": "
           + describe(first.getValue()));
     }
     long rows = result.loaded().values().stream().mapToLong(List::size).sum();

@@ -120,9 +120,9 @@ final class ExplainCommand implements Callable<Integer> {
     LocalDate date = givenDate != null ? givenDate : LocalDate.now(ZoneOffset.UTC);
     List<String> players = filePlayers.isEmpty() ? placeholders(ESTIMATE_PLAYERS) : filePlayers;
     String who = filePlayers.isEmpty()
-        ? players.size() + " placeholder players (a dry run's bytes do not depend on which players; --players-file to"
-            + " use yours)"
-        : players.size() + " players of --players-file";
+        ? TextReport.count(players.size(), "placeholder player") + " (a dry run's bytes do not depend on which players;"
+            + " --players-file to use yours)"
+        : TextReport.count(players.size(), "player") + " of --players-file";
     out.println();
     out.printf(Locale.ROOT, "dry run: %s on %s%s%n", who, date, givenDate == null ? " (today; --date to choose)" : "");
     LoadRequest request = settings.newRequest(date, players).build();

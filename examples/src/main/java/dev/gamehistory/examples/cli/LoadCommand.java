@@ -75,7 +75,8 @@ final class LoadCommand implements Callable<Integer> {
       throw e;
     }
     Progress progress = Progress.of(context, Hgl.err(spec));
-    progress.show("hgl: loading " + request.players().size() + " players (" + settings.strategy().describe() + ") ...");
+    progress.show("hgl: loading " + TextReport.count(request.players().size(), "player") + " ("
+        + settings.strategy().describe() + ") ...");
     LoadResult result;
     try (HistoricalGamesLoader loader = backend.loader(settings)) {
       result = loader.load(request);

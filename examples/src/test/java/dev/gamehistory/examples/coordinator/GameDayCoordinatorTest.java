@@ -181,7 +181,7 @@ class GameDayCoordinatorTest {
   void workerMessage_missingHistoryMustBeEmptyWithAReason() {
     assertThatThrownBy(() -> new WorkerMessage("p", GAME_DAY, List.of(), true, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a missing history must be empty and have a reason but had 0 game(s) and reason null");
+        .hasMessage("a missing history must be empty and have a reason but had 0 games and reason null");
     assertThatThrownBy(() -> new WorkerMessage("p", GAME_DAY, List.of(), false, "TIMEOUT"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a loaded history must have no missing reason but had TIMEOUT");
