@@ -11,7 +11,9 @@ import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.inmemory.QuerySelector;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,8 @@ class BenchCommandTest {
     assertThat(result.err()).isEmpty();
     List<String> lines = result.out().lines().toList();
     assertThat(lines.get(0)).startsWith("hgl bench: in-memory: generated league (seed 42, 1 season), ")
-        .endsWith("; game date " + LoadCommandTest.LAST_DATE + "; 2 measured loads per row after 1 warm-up");
+        .endsWith("; game date " + LoadCommandTest.LAST_DATE + "; 2 measured loads per row after 3 warm-up rounds of"
+            + " every row");
     assertThat(lines).contains("  x fastest: median / the fastest median for the same players count among strategies"
         + " with no failed player");
     assertThat(lines.get(2)).matches(
@@ -56,7 +59,7 @@ class BenchCommandTest {
     assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
     JsonNode root = JSON.readTree(result.out());
     assertThat(root.path("runs").asInt()).isEqualTo(3);
-    assertThat(root.path("warmups").asInt()).isEqualTo(1);
+    assertThat(root.path("warmups").asInt()).isEqualTo(3);
     assertThat(root.path("gameDate").asText()).isEqualTo(LoadCommandTest.LAST_DATE.toString());
     List<String> strategies = new ArrayList<>();
     double fastest = Double.MAX_VALUE;
@@ -68,6 +71,9 @@ class BenchCommandTest {
       assertThat(row.path("medianMs").asDouble()).isLessThanOrEqualTo(row.path("maxMs").asDouble());
       assertThat(row.path("failedPlayers").asLong()).isZero();
       assertThat(row.path("ratioToFastest").asDouble()).isGreaterThanOrEqualTo(1.0);
+      assertThat(row.path("spread").asDouble()).isEqualTo(
+          (row.path("maxMs").asDouble() - row.path("minMs").asDouble()) / row.path("medianMs").asDouble());
+      assertThat(row.path("wideSpread").asBoolean()).isEqualTo(row.path("spread").asDouble() > 0.5);
       fastest = Math.min(fastest, row.path("ratioToFastest").asDouble());
     }
     assertThat(strategies).containsExactly("batch", "per-player(parallelism=2)", "adaptive(initial-chunk=4, parallelism=2)");
@@ -96,10 +102,58 @@ class BenchCommandTest {
   @Test
   void bench_progressOnlyOnATerminal() {
     HglRunner.Result terminal = HglRunner.run(new CliContext(Map.of(), true),
-        "bench", "--players", "3", "--strategies", "batch", "--runs", "2");
+        "bench", "--players", "3", "--strategies", "batch", "--runs", "2", "--warmups", "1");
 
     assertThat(terminal.exitCode()).isEqualTo(Hgl.EXIT_OK);
-    assertThat(terminal.err()).contains("\rhgl bench: 3 players, batch, warm-up", "\rhgl bench: 3 players, batch, run 2/2")
+    assertThat(terminal.err()).contains("\rhgl bench: 3 players, batch, warm-up 1/1", "\rhgl bench: 3 players, batch, run 2/2")
         .endsWith("\r");
+  }
+
+  @Test
+  void bench_warmsUpEveryCombinationBeforeMeasuringAny() {
+    HglRunner.Result result = HglRunner.run(new CliContext(Map.of(), true),
+        "bench", "--players", "1,3", "--strategies", "batch,per-player,adaptive", "--runs", "2", "--warmups", "2");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    List<String> shown = Arrays.stream(result.err().split("\r")).map(String::strip)
+        .filter(line -> line.startsWith("hgl bench: ")).toList();
+    List<String> warmUps = shown.stream().filter(line -> line.contains(", warm-up ")).toList();
+    List<String> runs = shown.stream().filter(line -> line.contains(", run ")).toList();
+    assertThat(warmUps).hasSize(2 * 2 * 3).contains("hgl bench: 1 player, batch, warm-up 1/2",
+        "hgl bench: 3 players, per-player, warm-up 2/2", "hgl bench: 1 player, adaptive, warm-up 2/2");
+    assertThat(runs).hasSize(2 * 2 * 3);
+    assertThat(shown.indexOf(warmUps.get(warmUps.size() - 1))).isLessThan(shown.indexOf(runs.get(0)));
+    // Each round starts with another combination, so that none is always measured first.
+    assertThat(runs.get(0)).isNotEqualTo(runs.get(6).replace("run 2/2", "run 1/2"));
+  }
+
+  @Test
+  void bench_runsThatSpreadWidely_areWarnedAbout() throws IOException {
+    // The first measured load (call 2, after one warm-up) waits 300 ms; the other two do not.
+    HglRunner.Result result = hglWithBackends(
+        settings -> InMemoryGamesQuery.builder().league(LoadCommandTest.LEAGUE)
+            .faults(FaultPlan.builder().on(QuerySelector.nth(2), Fault.latency(Duration.ofMillis(300))).build())
+            .build(),
+        "bench", "--players", "4", "--strategies", "batch", "--runs", "3", "--warmups", "1");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.out().lines().filter(line -> line.startsWith("warning: "))).singleElement().asString()
+        .startsWith("warning: 4 players, batch: runs spread widely, ")
+        .endsWith("% of the median, above 50%): take these figures as noise; more --runs or --warmups, or a quieter"
+            + " machine");
+  }
+
+  @Test
+  void bench_runsThatSpreadNarrowly_getNoWarning() throws IOException {
+    // Every load waits 200 ms: the runs differ by far less than the 100 ms that would be half their median.
+    HglRunner.Result result = hglWithBackends(
+        settings -> InMemoryGamesQuery.builder().league(LoadCommandTest.LEAGUE)
+            .faults(FaultPlan.always(Fault.latency(Duration.ofMillis(200)))).build(),
+        "bench", "--players", "4", "--strategies", "batch", "--runs", "3", "--warmups", "1", "--format", "json");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    JsonNode row = JSON.readTree(result.out()).path("results").get(0);
+    assertThat(row.path("wideSpread").asBoolean()).isFalse();
+    assertThat(row.path("medianMs").asDouble()).isGreaterThanOrEqualTo(200);
   }
 }

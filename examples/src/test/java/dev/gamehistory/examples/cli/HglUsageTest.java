@@ -235,6 +235,11 @@ class HglUsageTest {
   }
 
   @Test
+  void bench_negativeWarmups() {
+    assertUsage(hgl("bench", "--warmups", "-1"), "hgl: --warmups: must be an integer between 0 and 100; got '-1'");
+  }
+
+  @Test
   void bench_unknownStrategy() {
     assertUsage(hgl("bench", "--strategies", "batch,fastest"),
         "hgl: --strategies: unknown strategy; got 'fastest'; allowed: batch, chunked[:SIZE], per-player,"
