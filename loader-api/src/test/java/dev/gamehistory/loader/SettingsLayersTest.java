@@ -242,6 +242,15 @@ class SettingsLayersTest {
   }
 
   @Test
+  void fromSettings_noProviderOnTheClassPath_stillListsTheBackendsFound() {
+    // loader-api's tests have no backend on the class path. HistoricalGamesLoader.fromSettings does
+    // not use unknownBackend yet (the README says so).
+    assertThat(catchThrowableOfType(LoaderSettingsException.class,
+        () -> HistoricalGamesLoader.fromSettings(LoaderSettings.defaults())))
+        .hasMessage("backend: unknown backend 'in-memory'; available on the class path: []");
+  }
+
+  @Test
   void unknownBackend_namesTheArtifactToAdd() {
     assertThat(LoaderSettingsException.unknownBackend("in-memory", List.of()))
         .hasMessage("backend: no backend 'in-memory' on the class path; add dev.gamehistory:loader-inmemory"

@@ -5,9 +5,13 @@ import static dev.gamehistory.examples.cli.HglRunner.hglWithEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +89,29 @@ class HglUsageTest {
   void load_unknownBackend() {
     assertUsage(hgl("load", "--set", "backend=mysql"),
         "hgl: backend (--set): unknown backend; got 'mysql'; allowed: in-memory, bigquery");
+  }
+
+  @Test
+  void load_backendNotOnTheClassPath_namesTheArtifactToAddAndWhereTheValueCameFrom() {
+    Thread thread = Thread.currentThread();
+    ClassLoader original = thread.getContextClassLoader();
+    // The CLI finds backends with ServiceLoader on the context class loader: hide loader-inmemory's provider.
+    thread.setContextClassLoader(new ClassLoader(original) {
+      @Override
+      public Enumeration<URL> getResources(String name) throws IOException {
+        List<URL> urls = Collections.list(super.getResources(name));
+        urls.removeIf(url -> name.startsWith("META-INF/services/") && url.toString().contains("loader-inmemory"));
+        return Collections.enumeration(urls);
+      }
+    });
+    try {
+      assertUsage(hgl("load", "--set", "backend=in-memory"), "hgl: backend (--set): no backend 'in-memory' on the"
+          + " class path; add dev.gamehistory:loader-inmemory (found: bigquery)");
+      assertUsage(hgl("load"), "hgl: backend: no backend 'in-memory' on the class path; add"
+          + " dev.gamehistory:loader-inmemory (found: bigquery)");
+    } finally {
+      thread.setContextClassLoader(original);
+    }
   }
 
   @Test
