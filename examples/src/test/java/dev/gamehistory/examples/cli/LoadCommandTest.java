@@ -88,6 +88,29 @@ class LoadCommandTest {
     assertThat(result.out()).doesNotContain("failed players", "queries:");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"--set | strategy=batch", "env | BATCH"})
+  void load_aStrategyChosenAboveAConfigFileWithAChunkSize_runsIt(String how, String value) throws IOException {
+    Path ops = Files.writeString(dir.resolve("ops.properties"), "strategy=chunked\nchunk-size=50\n",
+        StandardCharsets.UTF_8);
+
+    HglRunner.Result result = how.equals("env")
+        ? hglWithEnvironment(Map.of("HGL_STRATEGY", value), "load", "--config", ops.toString(), "--players", "5")
+        : hgl("load", "--config", ops.toString(), "--set", value, "--players", "5");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out()).contains("  strategy  batch\n");
+  }
+
+  @Test
+  void load_deadlineAlone_runsWithTheQueryTimeoutFollowingIt() {
+    HglRunner.Result result = hgl("load", "--set", "deadline=5s", "--players", "5");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.out()).contains("  timeouts  query 5000 ms, deadline 5000 ms");
+  }
+
   @Test
   void load_jsonWithTheCacheEnabled_reportsWhereThePlayersCameFrom() throws IOException {
     HglRunner.Result result = hgl("load", "--format", "json", "--players", "20", "--set", "cache.enabled=true");
