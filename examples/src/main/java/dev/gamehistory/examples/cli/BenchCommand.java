@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
  * rounds of all of them, so that the strategy measured first does not pay for the JVM's warm-up),
  * then measures {@code --runs} rounds of all of them, each round in a rotated order; prints the
  * median, min and max wall time, queries and failures, each median's ratio to the fastest
- * strategy's for the same players count, and a warning for each combination whose runs spread
- * widely (max - min above {@value #WIDE_SPREAD_PERCENT}% of the median).
+ * strategy's for the same players count, and each combination's spread, marking and warning about
+ * those whose runs spread widely (max - min above {@value #WIDE_SPREAD_PERCENT}% of the median).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
     header = "Compares strategies: wall time, queries and failures per players count.",
@@ -251,27 +251,27 @@ final class BenchCommand implements Callable<Integer> {
     out.println();
     int width = Math.max(8, measurements.stream().mapToInt(m -> m.candidate().strategy().describe().length())
         .max().orElse(0));
-    String header = "  %7s  %-" + width + "s  %10s  %9s  %9s  %8s  %7s  %9s%n";
-    out.printf(Locale.ROOT, header, "players", "strategy", "median ms", "min ms", "max ms", "queries", "failed",
-        "x fastest");
-    String row = "  %7d  %-" + width + "s  %10.1f  %9.1f  %9.1f  %8s  %7d  %9s%n";
+    String header = "  %7s  %-" + width + "s  %10s  %9s  %9s  %7s  %8s  %7s  %9s%n";
+    out.printf(Locale.ROOT, header, "players", "strategy", "median ms", "min ms", "max ms", "spread", "queries",
+        "failed", "x fastest");
+    String row = "  %7d  %-" + width + "s  %10.1f  %9.1f  %9.1f  %7s  %8s  %7d  %9s%n";
     for (Measurement m : measurements) {
       OptionalDouble ratio = ratio(m, measurements);
       out.printf(Locale.ROOT, row, m.players(), m.candidate().strategy().describe(), m.median(), m.min(), m.max(),
+          String.format(Locale.ROOT, "%.0f%%%s", m.spread() * 100, m.wideSpread() ? "!" : ""),
           queries(m.medianQueries()), m.failedPlayers(),
           ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-");
     }
     out.println();
-    out.println("  wall time per load; queries: the median per load; failed: failed players over all measured loads;");
+    out.println("  wall time per load; spread: (max - min) / median; queries: the median per load; failed: failed"
+        + " players over all measured loads;");
     out.println("  x fastest: median / the fastest median for the same players count among strategies with no failed"
         + " player");
-    for (Measurement m : measurements) {
-      if (m.wideSpread()) {
-        out.printf(Locale.ROOT, "warning: %s, %s: runs spread widely, %.1f-%.1f ms around a median of %.1f ms"
-                + " (max - min is %.0f%% of the median, above %d%%): take these figures as noise; more --runs or"
-                + " --warmups, or a quieter machine%n", TextReport.count(m.players(), "player"),
-            m.candidate().strategy().describe(), m.min(), m.max(), m.median(), m.spread() * 100, WIDE_SPREAD_PERCENT);
-      }
+    long wide = measurements.stream().filter(Measurement::wideSpread).count();
+    if (wide > 0) {
+      out.printf(Locale.ROOT, "warning: %d of %s spread widely (marked !: max - min above %d%% of the median); take"
+          + " their figures as noise: more --runs or --warmups, or a quieter machine%n", wide,
+          TextReport.count(measurements.size(), "row"), WIDE_SPREAD_PERCENT);
     }
   }
 
