@@ -104,8 +104,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
       }
       known.add(provider.name());
     }
-    throw new LoaderSettingsException("backend", name,
-        "backend: unknown backend '" + name + "'; available on the class path: " + known);
+    throw LoaderSettingsException.unknownBackend(name, known);
   }
 
   /** Builds a {@link HistoricalGamesLoader} running the engine over a backend. */

@@ -1,5 +1,6 @@
 package dev.gamehistory.loader;
 
+import dev.gamehistory.loader.internal.Plural;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -47,6 +48,6 @@ public final class LoadScope {
 
   @Override
   public String toString() {
-    return "LoadScope{" + request.players().size() + " player(s), " + request.gameDate() + "}";
+    return "LoadScope{" + Plural.count(request.players().size(), "player", "players") + ", " + request.gameDate() + "}";
   }
 }

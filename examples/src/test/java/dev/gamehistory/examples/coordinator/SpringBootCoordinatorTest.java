@@ -3,8 +3,8 @@ package dev.gamehistory.examples.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.testkit.League;
-import dev.gamehistory.loader.testkit.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -121,8 +121,8 @@ public final class Engine implements HistoricalGamesLoader {
       if (canWait && !workers.awaitThreads(DEADLINE_GRACE_MILLIS)) {
         workers.shutdownNow();
         if (!workers.awaitThreads(DEADLINE_GRACE_MILLIS)) {
-          LOG.warn("{} backend call(s) ignore cancellation and interruption; their threads end when they return",
-              workers.getActiveCount());
+          LOG.warn("{} ignoring cancellation and interruption; their threads end when they return",
+              Plural.count(workers.getActiveCount(), "backend call is", "backend calls are"));
         }
       }
     } finally {

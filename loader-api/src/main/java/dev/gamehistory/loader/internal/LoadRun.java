@@ -207,8 +207,10 @@ final class LoadRun {
       List<String> failed = request.players().stream().filter(stageFailures::containsKey).toList();
       Strategy next = stages.get(stageIndex + 1);
       event(ReportEvent.Kind.FALLBACK, failed.size(),
-          failed.size() + " player(s) failed under " + stage.describe() + "; trying " + next.describe());
-      LOG.debug("load: {} player(s) fall back from {} to {}", failed.size(), stage.describe(), next.describe());
+          Plural.count(failed.size(), "player", "players") + " failed under " + stage.describe() + "; trying "
+              + next.describe());
+      LOG.debug("load: {} fall back from {} to {}", Plural.count(failed.size(), "player", "players"), stage.describe(),
+          next.describe());
       startStage(stageIndex + 1, failed);
     } else {
       finishLocked();
@@ -447,7 +449,7 @@ final class LoadRun {
       long expected = ChronoUnit.DAYS.between(games.get(i + 1).gameDate(), game.gameDate());
       if (rest.isEmpty() || rest.getAsInt() != expected) {
         return Optional.of("game " + (i + 1) + " of player '" + player + "' has rest days "
-            + (rest.isEmpty() ? "absent" : rest.getAsInt()) + " but the next game is " + expected + " day(s) before it");
+            + (rest.isEmpty() ? "absent" : rest.getAsInt()) + " but the next game is " + Plural.count(expected, "day", "days") + " before it");
       }
     } else if (rest.isPresent()) {
       if (games.size() < request.maxGames()) {
@@ -481,7 +483,7 @@ final class LoadRun {
       Duration backoff = failure instanceof BackendException && !splittable
           ? retry.backoff(1, random.nextDouble()) : Duration.ZERO;
       if (endsBeforeDeadline(backoff)) {
-        event(ReportEvent.Kind.SPLIT, size, "query of " + size + " player(s) ended " + failure.kind()
+        event(ReportEvent.Kind.SPLIT, size, "query of " + Plural.count(size, "player", "players") + " ended " + failure.kind()
             + "; split into " + first.players().size() + " + " + second.players().size()
             + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"));
         LOG.debug("load: split a query of {} players after {}", size, failure.kind());
@@ -496,7 +498,8 @@ final class LoadRun {
         Duration backoff = retry.backoff(task.attempt(), random.nextDouble());
         if (endsBeforeDeadline(backoff)) {
           Task next = new Task(task.players(), task.attempt() + 1);
-          event(ReportEvent.Kind.RETRY, size, "query of " + size + " player(s) ended " + failure.kind() + " ("
+          event(ReportEvent.Kind.RETRY, size, "query of " + Plural.count(size, "player", "players") + " ended "
+              + failure.kind() + " ("
               + failure.getMessage() + "); attempt " + next.attempt() + " after " + backoff.toMillis() + " ms");
           resumeAfter(backoff, next);
           return;
@@ -570,8 +573,10 @@ final class LoadRun {
         outstanding++;
       }
     }
-    event(kind, outstanding, why + "; " + outstanding + " player(s) outstanding, " + cancelled + " query(ies) cancelled");
-    LOG.debug("load: {}; {} player(s) outstanding, {} query(ies) cancelled", why, outstanding, cancelled);
+    String counts = Plural.count(outstanding, "player", "players") + " outstanding, "
+        + Plural.count(cancelled, "query", "queries") + " cancelled";
+    event(kind, outstanding, why + "; " + counts);
+    LOG.debug("load: {}; {}", why, counts);
     finishLocked();
   }
 

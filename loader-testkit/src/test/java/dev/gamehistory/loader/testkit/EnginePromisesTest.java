@@ -4,6 +4,9 @@ import static dev.gamehistory.loader.testkit.HglAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gamehistory.loader.FailureKind;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadRequest;

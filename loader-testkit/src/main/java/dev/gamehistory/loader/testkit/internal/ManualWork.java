@@ -277,10 +277,10 @@ public final class ManualWork implements LoaderWork {
   private String describeLocked() {
     Turn held = running;
     if (held == null || held.thread == null) {
-      return ready.size() + " task(s) wait for their turn";
+      return ready.size() == 1 ? "1 task waits for its turn" : ready.size() + " tasks wait for their turn";
     }
     StringBuilder text = new StringBuilder("thread ").append(held.thread.getName()).append(" is busy (")
-        .append(ready.size()).append(" more wait for their turn):");
+        .append(ready.size()).append(" more waiting for a turn):");
     for (StackTraceElement frame : held.thread.getStackTrace()) {
       text.append("\n    at ").append(frame);
     }

@@ -4,7 +4,7 @@ import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.PlayerOutcome;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.testkit.ManualTime;
 import java.time.Duration;
 import java.util.EnumMap;
