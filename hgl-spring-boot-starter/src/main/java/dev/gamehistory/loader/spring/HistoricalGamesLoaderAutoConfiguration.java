@@ -6,12 +6,16 @@ import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
 import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.micrometer.LoadObservationConvention;
 import dev.gamehistory.loader.micrometer.LoaderMetrics;
+import dev.gamehistory.loader.micrometer.LoaderObservations;
+import dev.gamehistory.loader.micrometer.QueryObservationConvention;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spring.internal.Backends;
 import dev.gamehistory.loader.spring.internal.ContainerOwnedGamesQuery;
 import dev.gamehistory.loader.spring.internal.EnvironmentSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -37,8 +41,10 @@ import org.springframework.core.io.ResourceLoader;
  *       {@link dev.gamehistory.loader.spi.GamesQueryProvider}s on the class path; backs off for an
  *       application's own backend bean. The container closes it.
  *   <li>{@link HistoricalGamesLoader}: over that backend, with every {@link LoadListener} bean
- *       (including the Micrometer metrics when loader-micrometer and a {@link MeterRegistry} are
- *       there), closed when the context closes; backs off for an application's own loader bean.
+ *       (including, with loader-micrometer, the observations when an {@link ObservationRegistry} is
+ *       there and the metrics when a {@link MeterRegistry} is: then without their own load and query
+ *       timers, which the observations give), closed when the context closes; backs off for an
+ *       application's own loader bean.
  *       With {@code hgl.cache.enabled=true} (and loader-cache on the class path) it is a
  *       {@link dev.gamehistory.loader.CachingLoader}, injectable as such.
  *   <li>{@link PlayerHistoryClient}: single-player calls batched over that loader as the
@@ -49,7 +55,8 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration(afterName = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
 public final class HistoricalGamesLoaderAutoConfiguration {
 
   /** The property prefix of every setting. */
@@ -131,7 +138,11 @@ public final class HistoricalGamesLoaderAutoConfiguration {
     return PlayerHistoryClient.of(loader);
   }
 
-  /** The metrics listener, when loader-micrometer and one meter registry are there. */
+  /**
+   * The metrics listener, when loader-micrometer and one meter registry are there; without the load
+   * and query timers when the observations below time them (through the observation registry's meter
+   * handler, which Spring Boot's metrics auto-configuration registers).
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({LoaderMetrics.class, MeterRegistry.class})
   static class MetricsConfiguration {
@@ -139,8 +150,31 @@ public final class HistoricalGamesLoaderAutoConfiguration {
     @Bean
     @ConditionalOnSingleCandidate(MeterRegistry.class)
     @ConditionalOnMissingBean(LoaderMetrics.class)
-    LoaderMetrics hglLoaderMetrics(MeterRegistry registry) {
-      return LoaderMetrics.of(registry);
+    LoaderMetrics hglLoaderMetrics(MeterRegistry registry, ObjectProvider<LoaderObservations> observations) {
+      LoaderMetrics metrics = LoaderMetrics.of(registry);
+      return observations.getIfUnique() != null ? metrics.withoutTimers() : metrics;
+    }
+  }
+
+  /**
+   * The observations listener (a span per load and per query with a tracer, timers with a meter
+   * handler), when loader-micrometer and one observation registry are there; with the application's
+   * {@link LoadObservationConvention} and {@link QueryObservationConvention} beans when it defines both.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({LoaderObservations.class, ObservationRegistry.class})
+  static class ObservationConfiguration {
+
+    @Bean
+    @ConditionalOnSingleCandidate(ObservationRegistry.class)
+    @ConditionalOnMissingBean(LoaderObservations.class)
+    LoaderObservations hglLoaderObservations(ObservationRegistry registry,
+        ObjectProvider<LoadObservationConvention> load, ObjectProvider<QueryObservationConvention> query) {
+      LoaderObservations observations = LoaderObservations.of(registry);
+      LoadObservationConvention loadConvention = load.getIfUnique();
+      QueryObservationConvention queryConvention = query.getIfUnique();
+      return loadConvention != null && queryConvention != null
+          ? observations.withConventions(loadConvention, queryConvention) : observations;
     }
   }
 }

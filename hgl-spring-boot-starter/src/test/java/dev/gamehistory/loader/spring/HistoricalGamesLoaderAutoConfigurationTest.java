@@ -15,12 +15,15 @@ import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
 import dev.gamehistory.loader.micrometer.LoaderMetrics;
+import dev.gamehistory.loader.micrometer.LoaderObservations;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +35,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.core.io.ClassPathResource;
 
@@ -242,6 +246,44 @@ class HistoricalGamesLoaderAutoConfigurationTest {
           HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
           loader.load(request(loader));
           assertThat(context.getBean(MeterRegistry.class).get(LoaderMetrics.LOAD).timer().count()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void observations_withAnObservationRegistryBean_observeEachLoadAndQueryAndMetricsLeaveTheTimersToThem() {
+    runner().withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+        .withBean(SimpleMeterRegistry.class).run(context -> {
+          assertThat(context).hasSingleBean(LoaderObservations.class);
+          assertThat(context.getBean(LoaderMetrics.class)).hasToString("LoaderMetrics{SimpleMeterRegistry, without timers}");
+          HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+          LoadResult result = loader.load(request(loader));
+          TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+              .hasNumberOfObservationsWithNameEqualTo(LoaderMetrics.LOAD, 1)
+              .hasNumberOfObservationsWithNameEqualTo(LoaderMetrics.QUERY, 1);
+          MeterRegistry meters = context.getBean(MeterRegistry.class);
+          assertThat(meters.find(LoaderMetrics.LOAD).timer()).isNull();
+          assertThat(meters.get(LoaderMetrics.PLAYERS).tag("status", "loaded").counter().count())
+              .isEqualTo(result.loaded().size());
+        });
+  }
+
+  @Test
+  void observations_withSpringBootsMetricsAndObservationAutoConfiguration_timeEachLoadOnce() {
+    runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+            SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+            ObservationAutoConfiguration.class))
+        .run(context -> {
+          assertThat(context).hasSingleBean(LoaderObservations.class).hasSingleBean(LoaderMetrics.class);
+          HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+          loader.load(request(loader));
+          MeterRegistry meters = context.getBean(MeterRegistry.class);
+          assertThat(meters.get(LoaderMetrics.LOAD).timers()).singleElement().satisfies(timer -> {
+            assertThat(timer.count()).isEqualTo(1);
+            assertThat(timer.getId().getTag("strategy")).isEqualTo("adaptive");
+            assertThat(timer.getId().getTag("outcome")).isEqualTo("complete");
+          });
+          assertThat(meters.get(LoaderMetrics.QUERY).timers()).singleElement()
+              .satisfies(timer -> assertThat(timer.count()).isEqualTo(1));
         });
   }
 
