@@ -13,14 +13,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java snippets are the code of {@link Quickstart} and {@link RepeatedLoads}, imports
- * included, and that code runs.
+ * The README's Java snippets are the code of {@link Quickstart}, {@link RepeatedLoads} and the
+ * coordinator's manual-time test ({@code CoordinatorOnManualTimeTest}, which runs with the tests),
+ * imports included, and that code runs.
  */
 class ReadmeTest {
 
   private static final Path MODULE = Path.of(System.getProperty("user.dir"));
   private static final Path QUICKSTART = MODULE.resolve("src/main/java/dev/gamehistory/examples/Quickstart.java");
   private static final Path REPEATED = MODULE.resolve("src/main/java/dev/gamehistory/examples/RepeatedLoads.java");
+  private static final Path MANUAL_TIME =
+      MODULE.resolve("src/test/java/dev/gamehistory/examples/coordinator/CoordinatorOnManualTimeTest.java");
   private static final Path README = MODULE.resolve("../README.md").normalize();
 
   @Test
@@ -58,6 +61,11 @@ class ReadmeTest {
     assertThat(captured.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
         "CacheUse[hits=0, shared=0, queried=3] then CacheUse[hits=3, shared=0, queried=0]",
         "adamford: 30 games");
+  }
+
+  @Test
+  void readme_holdsTheManualTimeCoordinatorTestVerbatimWithItsImports() throws IOException {
+    assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8))).contains(snippet(MANUAL_TIME));
   }
 
   @Test
