@@ -144,7 +144,7 @@ public final class AttemptContext implements QueryContext {
     try {
       action.run();
     } catch (RuntimeException e) {
-      LOG.warn("cancel action of query {} failed: {}", queryId, e.toString());
+      LOG.warn("cancel action of query {} failed: {}", queryId, Futures.describe(e));
     }
   }
 }

@@ -77,6 +77,10 @@ public final class Engine implements HistoricalGamesLoader {
   @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
     Objects.requireNonNull(request, "request");
+    return time.work().enter(() -> start(request));
+  }
+
+  private CompletableFuture<LoadResult> start(LoadRequest request) {
     if (closed.get()) {
       throw new IllegalStateException("loader is closed");
     }

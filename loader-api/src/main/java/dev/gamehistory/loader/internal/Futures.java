@@ -65,18 +65,43 @@ public final class Futures {
   }
 
   /**
+   * {@code error} as text for a message or a log line: its {@code toString()}, or only its class
+   * name when that throws (a throwable's own code runs there), never throwing itself.
+   */
+  public static String describe(Throwable error) {
+    try {
+      return String.valueOf(error);
+    } catch (Throwable broken) {
+      return error.getClass().getName() + " (its description failed: " + broken.getClass().getName() + ")";
+    }
+  }
+
+  /**
+   * The innermost cause of {@code error} through {@link CompletionException}s and
+   * {@link ExecutionException}s, stopping at a cycle or after 32 steps.
+   */
+  public static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    for (int depth = 0; depth < 32 && (cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null && cause.getCause() != cause; depth++) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /**
    * The cause a player gets when the future of the load that was to answer it failed as a whole:
    * its own {@link LoaderException}, a cancellation for {@code cancelled}, or a permanent backend
    * failure naming what the loader threw.
    */
   public static LoaderException causeOf(Throwable error, String cancelled) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause = unwrap(error);
     if (cause instanceof LoaderException loaderException) {
       return loaderException;
     }
     if (cause instanceof CancellationException) {
       return LoadCancelledException.of(cancelled);
     }
-    return BackendException.permanentError("loader-failed", "the loader failed: " + cause, cause);
+    return BackendException.permanentError("loader-failed", "the loader failed: " + describe(cause), cause);
   }
 }

@@ -38,8 +38,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -367,7 +365,7 @@ final class LoadRun {
         if (error == null && queryResult != null) {
           accept(attempt, queryResult);
         } else {
-          LoaderException failure = toLoaderException(unwrap(error));
+          LoaderException failure = toLoaderException(error == null ? null : Futures.unwrap(error));
           record(attempt, QueryAttempt.Outcome.FAILED, 0, attempt.context().isCancelled(), failure, Optional.empty());
           onFailure(attempt.task, failure);
         }
@@ -630,7 +628,7 @@ final class LoadRun {
     // One thread at a time tells the listeners, in order; a thread that finds another one at it
     // leaves what it recorded to that one, which looks again before it lets go. Nobody blocks.
     while (listening.tryLock()) {
-      LoadResult finished;
+      LoadResult finished = null;
       try {
         List<Consumer<LoadListener>> heard;
         synchronized (this) {
@@ -652,10 +650,10 @@ final class LoadRun {
         }
       } finally {
         listening.unlock();
-      }
-      if (finished != null) {
-        engine.finished(this);
-        result.complete(finished);
+        if (finished != null) {
+          engine.finished(this);
+          result.complete(finished);
+        }
       }
       synchronized (this) {
         if (unheard.isEmpty() && completion == null) {
@@ -671,8 +669,9 @@ final class LoadRun {
     try {
       call.run();
     } catch (Throwable e) {
-      // Whatever it throws (an Error, an undeclared checked exception): the load is still delivered.
-      LOG.warn("load listener {} failed; ignored: {}", listener, e.toString());
+      // Whatever it throws (an Error, an undeclared checked exception, one whose description
+      // throws too): the load is still delivered.
+      LOG.warn("load listener {} failed; ignored: {}", listener, Futures.describe(e));
     }
   }
 
@@ -696,16 +695,8 @@ final class LoadRun {
       return loaderException;
     }
     String name = engine.backend().name();
-    String what = cause == null ? "no result" : cause.toString();
+    String what = cause == null ? "no result" : Futures.describe(cause);
     return BackendException.permanentError("unexpected", "backend " + name + " failed unexpectedly: " + what, cause);
-  }
-
-  private static @Nullable Throwable unwrap(@Nullable Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   /** Players to query together, and which try this is for them. */

@@ -3,6 +3,7 @@ package dev.gamehistory.loader.spi;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * How a loader's own threads work, as its {@link TimeSource} sees them: the hook through which a
@@ -14,6 +15,8 @@ import java.util.concurrent.Executor;
  *   <li>Every wait of a loader thread for time to pass or for a cancel (a backend's
  *       {@link QueryContext#awaitCancellation}) is a {@link Pause}: the thread stops working until
  *       a timer or a cancel {@linkplain Pause#wake() wakes} it.
+ *   <li>A call into the loader from a thread that is not the loader's (a caller's {@code loadAsync},
+ *       an invalidation) goes through {@link #enter}.
  *   <li>A caller's blocking wait for a load ({@code load()}) goes through {@link #join}.
  * </ul>
  *
@@ -43,6 +46,16 @@ public interface LoaderWork {
    * {@link Pause#await()}.
    */
   Pause pause();
+
+  /**
+   * A call into the loader from a caller's thread (not one of the loader's): runs {@code call} on
+   * the calling thread and returns what it returns. The default runs it at once; a manual clock first
+   * lets the loader's work settle and runs the call as one of its turns, so that where the call falls
+   * among the loader's work is the same on every run.
+   */
+  default <T> T enter(Supplier<T> call) {
+    return call.get();
+  }
 
   /**
    * Waits for a load's future, on a caller's thread.

@@ -239,6 +239,101 @@ class CachingPromisesTest {
     assertThat(((PlayerOutcome.Failed) call.join()).kind()).isEqualTo(FailureKind.DEADLINE);
   }
 
+  /**
+   * The shared query's retry is skipped because its backoff would end past the deadline of the load
+   * that started it: a waiting load with ten seconds left queries again with its own time and loads.
+   */
+  @Test
+  void loadAsync_retryCutByTheOwnersDeadline_aWaiterWithTimeLeftQueriesAgainAndLoads() {
+    AtomicInteger calls = new AtomicInteger();
+    dev.gamehistory.loader.spi.GamesQuery busyOnce = new dev.gamehistory.loader.spi.GamesQuery() {
+      private final VersionedBackend data = new VersionedBackend(Duration.ZERO);
+
+      @Override
+      public String name() {
+        return "busy-once";
+      }
+
+      @Override
+      public dev.gamehistory.loader.spi.QueryResult fetch(dev.gamehistory.loader.spi.WindowQuery query,
+          dev.gamehistory.loader.spi.QueryContext context) {
+        if (calls.incrementAndGet() == 1) {
+          try {
+            context.awaitCancellation(Duration.ofMillis(100)); // still running when the waiter comes
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw dev.gamehistory.loader.BackendException.transientError("rateLimitExceeded", "busy", null);
+        }
+        return data.fetch(query, context);
+      }
+    };
+    HistoricalGamesLoader engine = HistoricalGamesLoader.builder().backend(busyOnce).timeSource(time)
+        .settings(LoaderSettings.builder().strategy(Strategy.batch())
+            .retry(RetryPolicy.of(3, Duration.ofSeconds(1))).timeouts(TimeoutPolicy.fixed(DEADLINE, DEADLINE)).build())
+        .build();
+    closeables.add(engine);
+    CachingLoader loader = HistoricalGamesLoader.caching(engine, POLICY, time);
+    closeables.add(loader);
+
+    CompletableFuture<LoadResult> owner = loader.loadAsync(request(List.of("a"), Duration.ofMillis(400)));
+    CompletableFuture<LoadResult> waiter = loader.loadAsync(request(List.of("a"), Duration.ofSeconds(10)));
+    time.runUntilDone(CompletableFuture.allOf(owner, waiter));
+
+    assertThat(owner.join().failures()).containsOnlyKeys("a");
+    assertThat(waiter.join().isComplete()).as("the waiter with ten seconds left").isTrue();
+    assertThat(waiter.join().report().cache().orElseThrow().queried()).isEqualTo(1);
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void playerHistoryClient_loaderWhoseLoadAsyncNeverReturns_callEndsByTheDeadlineAndCloseReturns() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    HistoricalGamesLoader engine = engine(new VersionedBackend(Duration.ZERO), Duration.ofMillis(300));
+    HistoricalGamesLoader stuck = new Decorated(engine) {
+      @Override
+      public CompletableFuture<LoadResult> loadAsync(LoadRequest asked) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new CompletableFuture<>();
+      }
+    };
+    PlayerHistoryClient client = PlayerHistoryClient.of(stuck, new BatchingPolicy(Duration.ofMillis(1), 100));
+    try {
+      CompletableFuture<PlayerOutcome> call = client.loadAsync("p0001", GAME_DATE);
+
+      assertThat(call).succeedsWithin(SAFETY);
+      assertThat(((PlayerOutcome.Failed) call.join()).kind()).isEqualTo(FailureKind.DEADLINE);
+      client.close();
+    } finally {
+      release.countDown();
+      client.close();
+    }
+  }
+
+  /** Two overlapping loads started by the test one after the other run the same way every time on manual time. */
+  @Test
+  void loadAsync_twoOverlappingLoadsOnManualTime_sameOutcomesOnEveryRun() {
+    List<String> seen = new ArrayList<>();
+    for (int run = 0; run < 50; run++) {
+      ManualTime clock = ManualTime.create();
+      VersionedBackend backend = new VersionedBackend(Duration.ofMillis(100));
+      HistoricalGamesLoader engine = HistoricalGamesLoader.builder().backend(backend).timeSource(clock)
+          .settings(LoaderSettings.builder().strategy(Strategy.batch()).retry(RetryPolicy.none()).build()).build();
+      try (CachingLoader loader = HistoricalGamesLoader.caching(engine, POLICY, clock)) {
+        CompletableFuture<LoadResult> first = loader.loadAsync(request(players(3), Duration.ofMillis(50)));
+        CompletableFuture<LoadResult> second = loader.loadAsync(request(players(3)));
+        clock.runUntilDone(CompletableFuture.allOf(first, second));
+        seen.add(first.join().failures().keySet() + " " + second.join().report().cache().orElseThrow() + " "
+            + backend.queries() + " queries at " + clock.elapsed());
+      }
+    }
+    assertThat(seen).containsOnly(seen.get(0));
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private HistoricalGamesLoader engine(VersionedBackend backend) {

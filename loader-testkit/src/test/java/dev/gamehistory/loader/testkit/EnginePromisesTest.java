@@ -187,6 +187,102 @@ class EnginePromisesTest {
     }
   }
 
+  /** An exception whose description throws, and one whose cause chain is a cycle: neither stalls a load. */
+  static Stream<Throwable> hostileThrowables() {
+    java.util.concurrent.ExecutionException cyclic = new java.util.concurrent.ExecutionException("cyclic") {
+      private static final long serialVersionUID = 1L;
+    };
+    cyclic.initCause(new java.util.concurrent.ExecutionException(cyclic));
+    RuntimeException unprintable = new RuntimeException() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public String getMessage() {
+        throw new IllegalStateException("message unavailable");
+      }
+    };
+    return Stream.of(cyclic, unprintable);
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileThrowables")
+  void loadAsync_backendThrowsAHostileThrowable_thatQueryFailsAsBackendAndTheOthersLoad(Throwable hostile) {
+    ManualTime time = ManualTime.create();
+    InMemoryGamesQuery memory = InMemoryGamesQuery.builder().league(league).timeSource(time).build();
+    GamesQuery backend = new GamesQuery() {
+      @Override
+      public String name() {
+        return "hostile";
+      }
+
+      @Override
+      public QueryResult fetch(WindowQuery query, QueryContext context) {
+        if (query.players().contains(players.get(0))) {
+          throw EnginePromisesTest.<RuntimeException>sneakyThrow(hostile);
+        }
+        return memory.fetch(query, context);
+      }
+    };
+    HistoricalGamesLoader loader = HistoricalGamesLoader.builder().backend(backend).timeSource(time)
+        .settings(LoaderSettings.builder().strategy(Strategy.chunked(1, 1)).retry(RetryPolicy.none()).build()).build();
+    try {
+      LoadResult result = loader.load(LoadRequest.builder(gameDate).players(players.subList(0, 3)).build());
+
+      assertThat(result).hasFailed(players.get(0), FailureKind.BACKEND);
+      assertThat(result.loaded()).containsOnlyKeys(players.get(1), players.get(2));
+      assertThat(time.elapsed()).isZero();
+    } finally {
+      loader.close();
+    }
+  }
+
+  @Test
+  void loadAsync_listenerThrowsAnUnprintableError_theLoadIsStillDelivered() {
+    ManualTime time = ManualTime.create();
+    LoadListener hostile = new LoadListener() {
+      @Override
+      public void onLoadEnd(LoadRequest request, LoadResult result) {
+        throw new Error() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public String toString() {
+            throw new IllegalStateException("no description");
+          }
+        };
+      }
+    };
+    HistoricalGamesLoader loader = HistoricalGamesLoader.builder().timeSource(time).listener(hostile)
+        .backend(InMemoryGamesQuery.builder().league(league).timeSource(time).build()).build();
+    try {
+      LoadResult result = loader.load(LoadRequest.builder(gameDate).players(players.subList(0, 2)).build());
+
+      assertThat(result).isComplete();
+    } finally {
+      loader.close();
+    }
+  }
+
+  @Test
+  void queryResult_failuresMapWhoseViewsDisagree_aNullFailureIsStillRejected() {
+    Map<String, LoaderException> twoFaced = new java.util.AbstractMap<>() {
+      @Override
+      public java.util.Set<Map.Entry<String, LoaderException>> entrySet() {
+        Map<String, LoaderException> real = new HashMap<>();
+        real.put("a", null);
+        return real.entrySet();
+      }
+
+      @Override
+      public void forEach(java.util.function.BiConsumer<? super String, ? super LoaderException> action) {
+        // Visits nothing.
+      }
+    };
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QueryResult(Map.of(), 0, Optional.empty(), twoFaced))
+        .isInstanceOf(NullPointerException.class).hasMessage("failures: the failure of player 'a' is null");
+  }
+
   @SuppressWarnings("unchecked")
   private static <E extends Throwable> E sneakyThrow(Throwable error) throws E {
     throw (E) error;

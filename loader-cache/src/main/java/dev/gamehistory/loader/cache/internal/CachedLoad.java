@@ -14,6 +14,7 @@ import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.ReportEvent;
+import dev.gamehistory.loader.internal.Futures;
 import dev.gamehistory.loader.internal.TimeMath;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,7 +173,8 @@ final class CachedLoad {
     flight.subscribe(this, players);
     boolean left;
     synchronized (this) {
-      left = finishing || result.isDone();
+      // Ended meanwhile, or no longer waiting for it (the deadline passed between the two steps).
+      left = finishing || result.isDone() || !awaiting.containsKey(flight) && expired;
     }
     if (left) {
       flight.unsubscribe(this);
@@ -197,7 +199,7 @@ final class CachedLoad {
     for (String player : players) {
       PlayerOutcome outcome = byPlayer.get(player);
       if (outcome instanceof PlayerOutcome.Failed failed && !mine && !loader.closed.get()
-          && flight.endedForItsOwner(failed)) {
+          && (flight.endedForItsOwner(failed) || cutByAnEarlierDeadline(flight, failed))) {
         if (loader.time.nanoTime() - deadlineNanos < 0) {
           again.add(player);
         } else {
@@ -209,13 +211,26 @@ final class CachedLoad {
       }
     }
     if (!again.isEmpty()) {
-      synchronized (this) {
-        if (finishing || result.isDone()) {
-          return;
+      // On one of the loader's threads: the flight goes on telling its other loads meanwhile, however
+      // long the wrapped loader takes to start the query again.
+      loader.handOff(() -> {
+        synchronized (this) {
+          if (finishing || result.isDone()) {
+            return;
+          }
         }
-      }
-      resolve(again);
+        resolve(again);
+      });
     }
+  }
+
+  /**
+   * Whether a flight that ran under an earlier deadline than this load's failed the player with an
+   * error that may pass when tried again: its retries (or splits) may have been cut by that deadline,
+   * not by the error, so this load tries with its own time.
+   */
+  private boolean cutByAnEarlierDeadline(Flight flight, PlayerOutcome.Failed failed) {
+    return failed.cause().isRetryable() && flight.deadlineNanos - deadlineNanos < 0;
   }
 
   /** Arms this load's deadline timer, once. */
@@ -334,8 +349,11 @@ final class CachedLoad {
   }
 
   private void deliver(LoadResult loadResult) {
-    tell(listener -> listener.onLoadEnd(scope, loadResult));
-    result.complete(loadResult);
+    try {
+      tell(listener -> listener.onLoadEnd(scope, loadResult));
+    } finally {
+      result.complete(loadResult);
+    }
   }
 
   private void tell(java.util.function.Consumer<LoadListener> event) {
@@ -343,7 +361,8 @@ final class CachedLoad {
       try {
         event.accept(listener);
       } catch (Throwable e) {
-        LOG.warn("load listener {} failed; ignored", listener, e);
+        // Whatever it throws, even one whose description throws: the load is still delivered.
+        LOG.warn("load listener {} failed; ignored: {}", listener, Futures.describe(e));
       }
     }
   }

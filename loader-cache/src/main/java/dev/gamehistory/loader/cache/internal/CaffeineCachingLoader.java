@@ -15,6 +15,7 @@ import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.internal.DaemonPool;
 import dev.gamehistory.loader.internal.Futures;
+import dev.gamehistory.loader.internal.Plural;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.util.List;
 import java.util.Objects;
@@ -23,11 +24,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link CachingLoader} on Caffeine's {@link AsyncCache}: each cached history is the completed
@@ -51,6 +53,7 @@ public final class CaffeineCachingLoader implements CachingLoader {
   static final long FLIGHT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final Logger LOG = LoggerFactory.getLogger(CaffeineCachingLoader.class);
 
   final HistoricalGamesLoader delegate;
   private final LoaderSettings settings;
@@ -61,7 +64,7 @@ public final class CaffeineCachingLoader implements CachingLoader {
   final Set<CachedLoad> loads = ConcurrentHashMap.newKeySet();
   final Set<Flight> flights = ConcurrentHashMap.newKeySet();
   final AtomicBoolean closed = new AtomicBoolean();
-  private final ThreadPoolExecutor deliveries;
+  private final DaemonPool deliveries;
 
   /**
    * A cache over {@code delegate}, bounded as {@code policy} says, timing expiry and waits on
@@ -91,6 +94,10 @@ public final class CaffeineCachingLoader implements CachingLoader {
   @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
     Objects.requireNonNull(request, "request");
+    return time.work().enter(() -> start(request));
+  }
+
+  private CompletableFuture<LoadResult> start(LoadRequest request) {
     if (closed.get()) {
       throw new IllegalStateException("loader is closed");
     }
@@ -127,18 +134,25 @@ public final class CaffeineCachingLoader implements CachingLoader {
   public void invalidate(String player) {
     Objects.requireNonNull(player, "player");
     // Loaded or still loading: a removed key's future is never stored when it completes.
-    cache.asMap().keySet().removeIf(key -> key.player().equals(player));
+    time.work().enter(() -> cache.asMap().keySet().removeIf(key -> key.player().equals(player)));
   }
 
   @Override
   public void invalidate(LoadRequest request) {
     Objects.requireNonNull(request, "request");
-    cache.synchronous().invalidateAll(request.players().stream().map(player -> CacheKey.of(player, request)).toList());
+    List<CacheKey> keys = request.players().stream().map(player -> CacheKey.of(player, request)).toList();
+    time.work().enter(() -> {
+      cache.synchronous().invalidateAll(keys);
+      return keys;
+    });
   }
 
   @Override
   public void invalidateAll() {
-    cache.synchronous().invalidateAll();
+    time.work().enter(() -> {
+      cache.synchronous().invalidateAll();
+      return null;
+    });
   }
 
   @Override
@@ -172,7 +186,10 @@ public final class CaffeineCachingLoader implements CachingLoader {
       }
       // From one of this loader's own threads (a caller's callback), waiting would wait for itself.
       if (!DaemonPool.runsOn(this)) {
-        Futures.awaitQuietly(deliveries);
+        if (!deliveries.awaitThreads(HistoricalGamesLoader.DEADLINE_GRACE_MILLIS)) {
+          LOG.warn("caching loader closed while {} still running a caller's callback or listener; it ends when that"
+              + " returns", Plural.count(deliveries.getActiveCount(), "thread is", "threads are"));
+        }
         if (ownsTime) {
           Futures.awaitQuietly(time.scheduler());
         }

@@ -96,8 +96,15 @@ final class Flight {
       settle(failAll(LoadCancelledException.of("loader closed")), null);
       return;
     }
+    boolean ended;
     synchronized (this) {
       hardStop = stop;
+      ended = settling;
+    }
+    if (ended) {
+      // Ended meanwhile (the loader closed): the stop is not needed.
+      stop.cancel(false);
+      return;
     }
     LoadRequest request = LoadRequest.builder(owner.request.gameDate())
         .players(players)

@@ -3,12 +3,15 @@ package dev.gamehistory.loader.testkit.internal;
 import dev.gamehistory.loader.spi.LoaderWork;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,6 +91,28 @@ public final class ManualWork implements LoaderWork {
   }
 
   /**
+   * Runs a caller's call into the loader once the loader is idle, holding a turn, so that it falls at
+   * the same point of the loader's work on every run; from the loader's own work, at once.
+   *
+   * @throws IllegalStateException when the loader's work does not settle within {@link #SETTLE_BOUND}
+   */
+  @Override
+  public <T> T enter(Supplier<T> call) {
+    lock.lock();
+    try {
+      if (running != null && running.thread == Thread.currentThread()) {
+        return call.get();
+      }
+    } finally {
+      lock.unlock();
+    }
+    awaitIdle();
+    List<T> result = new ArrayList<>(1);
+    withTurn(() -> result.add(call.get()));
+    return result.get(0);
+  }
+
+  /**
    * Drives time until {@code future} is done, then returns its value.
    *
    * @throws IllegalStateException when called from the loader's own work, or the load waits for nothing
@@ -147,6 +172,7 @@ public final class ManualWork implements LoaderWork {
    * @throws IllegalStateException when the loader's work has not settled by then, naming what runs
    */
   public void awaitIdle() {
+    refuseFromLoaderWork();
     long deadline = System.nanoTime() + SETTLE_BOUND.toNanos();
     lock.lock();
     try {
