@@ -35,7 +35,16 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    * @throws LoadCancelledException when the calling thread is interrupted (the load is cancelled)
    */
   default LoadResult load(LoadRequest request) {
-    return Futures.await(loadAsync(request));
+    return Futures.awaitNoted(() -> loadAsync(request));
+  }
+
+  /**
+   * The time source this loader was given ({@link Builder#timeSource}), which loaders and clients
+   * built on it share (a {@link PlayerHistoryClient}, a {@link #caching} loader); empty when the loader
+   * keeps a clock of its own. The default is empty.
+   */
+  default java.util.Optional<TimeSource> timeSource() {
+    return java.util.Optional.empty();
   }
 
   /**
@@ -69,14 +78,16 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    * A {@link CachingLoader} in front of {@code loader}: loaded histories are kept as {@code policy}
    * says and overlapping loads share running queries. Closing it closes {@code loader}. It writes
    * its own per-load log line (with the cache's counts); {@code loader} keeps its listeners and log
-   * line for the loads the cache makes of it. Waits are timed on a timer thread of its own.
+   * line for the loads the cache makes of it. Waits are timed on {@code loader}'s
+   * {@link #timeSource() time source} when it was given one, else on a timer thread of its own.
    *
    * @throws IllegalArgumentException when the policy is disabled
    * @throws IllegalStateException when no caching loader provider is on the class path (add
    *     {@code loader-cache})
    */
   static CachingLoader caching(HistoricalGamesLoader loader, CachePolicy policy) {
-    return Caching.wrap(Objects.requireNonNull(loader, "loader"), Objects.requireNonNull(policy, "policy"), null);
+    Objects.requireNonNull(loader, "loader");
+    return Caching.wrap(loader, Objects.requireNonNull(policy, "policy"), loader.timeSource().orElse(null));
   }
 
   /**

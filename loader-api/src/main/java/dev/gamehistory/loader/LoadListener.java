@@ -12,10 +12,14 @@ import dev.gamehistory.loader.annotations.PublicSpi;
  * methods taking a request instead of a scope are the simpler form: the scope forms call them by
  * default, so a listener implements whichever it needs.
  *
- * <p>Callbacks run on a loader thread, never a timer's, outside the engine's lock, one at a time per
+ * <p>Callbacks run on a loader thread or the thread that called {@code loadAsync} (a load's start; its
+ * end when a cache answered it at once), never a timer's, outside the engine's lock, one at a time per
  * load and in order: the load's start, then each query's start and end, then the load's end, before
- * its caller's future completes. They must be quick and must not block. A listener that throws is
- * logged and ignored; it never changes a load's outcome.
+ * its caller's future completes. They must be quick and must not block: a slow one delays its own
+ * load, and the loads waiting for that load's queries. A listener that throws is logged and ignored;
+ * it never changes a load's outcome. Behind a cache built from settings, the listeners hear the
+ * callers' loads from the cache and each query from the engine: a query's scope is then that of the
+ * engine's load, whose start and end they do not hear.
  */
 @PublicSpi
 public interface LoadListener {

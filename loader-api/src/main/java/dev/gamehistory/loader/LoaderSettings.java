@@ -45,6 +45,11 @@ public record LoaderSettings(
     Objects.requireNonNull(batching, "batching");
     LoadRequest.checkLookbackDays(lookbackDays);
     LoadRequest.checkMaxGames(maxGames);
+    // A batching window of one's own must end before the deadline, or no batched call could be answered.
+    if (!batching.equals(BatchingPolicy.defaults()) && batching.maxDelay().compareTo(timeouts.deadline()) >= 0) {
+      throw new IllegalArgumentException("batching.maxDelay must be shorter than the deadline ("
+          + timeouts.deadline() + ") but was " + batching.maxDelay());
+    }
     backendProperties = java.util.Collections.unmodifiableMap(new TreeMap<>(backendProperties));
   }
 

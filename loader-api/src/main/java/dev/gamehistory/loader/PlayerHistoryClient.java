@@ -36,22 +36,23 @@ public final class PlayerHistoryClient implements AutoCloseable {
   }
 
   /**
-   * A client over {@code loader} with its settings' {@link LoaderSettings#batching() batching}, on a
-   * timer thread of its own.
+   * A client over {@code loader} with its settings' {@link LoaderSettings#batching() batching}, timed
+   * on the loader's {@link HistoricalGamesLoader#timeSource() time source} when it was given one (a
+   * manual clock in tests), else on a timer thread of its own.
    *
    * @throws IllegalArgumentException when the window is not shorter than the loader's deadline
    */
   public static PlayerHistoryClient of(HistoricalGamesLoader loader) {
-    return new PlayerHistoryClient(loader, loader.settings().batching(), null);
+    return of(loader, loader.settings().batching());
   }
 
   /**
-   * A client over {@code loader} batching as {@code policy} says, on a timer thread of its own.
+   * A client over {@code loader} batching as {@code policy} says, timed as {@link #of(HistoricalGamesLoader)}.
    *
    * @throws IllegalArgumentException when the window is not shorter than the loader's deadline
    */
   public static PlayerHistoryClient of(HistoricalGamesLoader loader, BatchingPolicy policy) {
-    return new PlayerHistoryClient(loader, policy, null);
+    return new PlayerHistoryClient(loader, policy, loader.timeSource().orElse(null));
   }
 
   /**

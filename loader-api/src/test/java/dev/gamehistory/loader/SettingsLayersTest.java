@@ -260,4 +260,18 @@ class SettingsLayersTest {
     assertThat(LoaderSettingsException.unknownBackend("mysql", List.of("in-memory", "bigquery")))
         .hasMessage("backend: unknown backend 'mysql'; on the class path: in-memory, bigquery");
   }
+
+  @Test
+  void batchingMaxDelay_notShorterThanTheDeadline_isRefusedNamingItsOriginInPropertiesAndInCode() {
+    assertThat(catchThrowableOfType(LoaderSettingsException.class, () -> SettingsSources.builder()
+            .add("--set", Map.of("deadline", "1s", "batching.max-delay", "2s")).build().resolve()))
+        .hasMessage("batching.max-delay (--set): batching.max-delay (2s) must be shorter than deadline (1s)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoaderSettings.builder()
+            .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+            .batching(new BatchingPolicy(Duration.ofSeconds(2), 10)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("batching.maxDelay must be shorter than the deadline (PT1S) but was PT2S");
+    assertThat(SettingsSources.builder().add("--set", Map.of("deadline", "3ms")).build().resolve().settings()
+        .timeouts().deadline()).isEqualTo(Duration.ofMillis(3));
+  }
 }

@@ -206,8 +206,9 @@ class SettingsRoundTripTest {
         .backendProperties(backend)
         .cache(new CachePolicy(random.nextBoolean(), 1 + random.nextInt(CachePolicy.MAX_MAXIMUM_PLAYERS),
             randomDuration(random).plusNanos(1)))
-        .batching(new BatchingPolicy(Duration.ofNanos(random.nextInt(1_000_000_000)),
-            1 + random.nextInt(BatchingPolicy.MAX_MAX_PLAYERS)))
+        // A window of one's own ends before the deadline (settings refuse it otherwise, in code and in properties).
+        .batching(new BatchingPolicy(Duration.ofNanos(random.nextLong(Math.max(1, Math.min(1_000_000_000,
+            deadline.toNanos())))), 1 + random.nextInt(BatchingPolicy.MAX_MAX_PLAYERS)))
         .build();
   }
 

@@ -15,6 +15,7 @@ import dev.gamehistory.loader.spring.internal.Backends;
 import dev.gamehistory.loader.spring.internal.ContainerOwnedGamesQuery;
 import dev.gamehistory.loader.spring.internal.EnvironmentSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
 /**
@@ -134,8 +136,15 @@ public final class HistoricalGamesLoaderAutoConfiguration {
   /** Single-player calls, gathered into loads of the loader bean. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public PlayerHistoryClient hglPlayerHistoryClient(HistoricalGamesLoader loader) {
-    return PlayerHistoryClient.of(loader);
+  public PlayerHistoryClient hglPlayerHistoryClient(HistoricalGamesLoader loader,
+      ObjectProvider<SettingsSources.Resolved> sources) {
+    try {
+      return PlayerHistoryClient.of(loader);
+    } catch (IllegalArgumentException e) {
+      // The default window against a deadline that is shorter still: a settings problem, named as one.
+      throw withOrigin(LoaderSettingsException.of("deadline", loader.settings().timeouts().deadline().toString(), null,
+          e.getMessage(), e), loader.settings(), sources);
+    }
   }
 
   /**
@@ -150,9 +159,26 @@ public final class HistoricalGamesLoaderAutoConfiguration {
     @Bean
     @ConditionalOnSingleCandidate(MeterRegistry.class)
     @ConditionalOnMissingBean(LoaderMetrics.class)
-    LoaderMetrics hglLoaderMetrics(MeterRegistry registry, ObjectProvider<LoaderObservations> observations) {
+    LoaderMetrics hglLoaderMetrics(MeterRegistry registry, ObjectProvider<LoaderObservations> observations,
+        ObjectProvider<MeterObservationHandler<?>> meterHandlers, Environment environment) {
       LoaderMetrics metrics = LoaderMetrics.of(registry);
-      return observations.getIfUnique() != null ? metrics.withoutTimers() : metrics;
+      // Only when the observations do become timers: a meter handler records them and Spring Boot's
+      // management.observations.enable.* leaves them on.
+      boolean timedByObservations = observations.getIfUnique() != null && meterHandlers.stream().findAny().isPresent()
+          && enabled(environment, LoaderMetrics.LOAD) && enabled(environment, LoaderMetrics.QUERY);
+      return timedByObservations ? metrics.withoutTimers() : metrics;
+    }
+
+    /** Spring Boot's {@code management.observations.enable.<prefix>} for {@code name}: the longest prefix set decides. */
+    private static boolean enabled(Environment environment, String name) {
+      for (String prefix = name; !prefix.isEmpty();
+          prefix = prefix.contains(".") ? prefix.substring(0, prefix.lastIndexOf('.')) : "") {
+        Boolean value = environment.getProperty("management.observations.enable." + prefix, Boolean.class);
+        if (value != null) {
+          return value;
+        }
+      }
+      return environment.getProperty("management.observations.enable.all", Boolean.class, true);
     }
   }
 

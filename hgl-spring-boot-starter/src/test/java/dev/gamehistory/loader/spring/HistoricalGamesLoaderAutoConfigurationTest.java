@@ -250,20 +250,36 @@ class HistoricalGamesLoaderAutoConfigurationTest {
   }
 
   @Test
-  void observations_withAnObservationRegistryBean_observeEachLoadAndQueryAndMetricsLeaveTheTimersToThem() {
+  void observations_withAnObservationRegistryBeanButNoMeterHandler_observeEachLoadAndMetricsKeepTheirTimers() {
     runner().withBean(TestObservationRegistry.class, TestObservationRegistry::create)
         .withBean(SimpleMeterRegistry.class).run(context -> {
           assertThat(context).hasSingleBean(LoaderObservations.class);
-          assertThat(context.getBean(LoaderMetrics.class)).hasToString("LoaderMetrics{SimpleMeterRegistry, without timers}");
+          assertThat(context.getBean(LoaderMetrics.class)).hasToString("LoaderMetrics{SimpleMeterRegistry}");
           HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
           LoadResult result = loader.load(request(loader));
           TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
               .hasNumberOfObservationsWithNameEqualTo(LoaderMetrics.LOAD, 1)
               .hasNumberOfObservationsWithNameEqualTo(LoaderMetrics.QUERY, 1);
           MeterRegistry meters = context.getBean(MeterRegistry.class);
-          assertThat(meters.find(LoaderMetrics.LOAD).timer()).isNull();
+          assertThat(meters.get(LoaderMetrics.LOAD).timer().count()).isEqualTo(1);
           assertThat(meters.get(LoaderMetrics.PLAYERS).tag("status", "loaded").counter().count())
               .isEqualTo(result.loaded().size());
+        });
+  }
+
+  @Test
+  void observations_turnedOffBySpringBootsProperty_metricsKeepTheirTimers() {
+    runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+            SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+            ObservationAutoConfiguration.class))
+        .withPropertyValues("management.observations.enable.hgl=false")
+        .run(context -> {
+          assertThat(context.getBean(LoaderMetrics.class)).hasToString("LoaderMetrics{SimpleMeterRegistry}");
+          HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+          loader.load(request(loader));
+          MeterRegistry meters = context.getBean(MeterRegistry.class);
+          assertThat(meters.get(LoaderMetrics.LOAD).timers()).singleElement()
+              .satisfies(timer -> assertThat(timer.count()).isEqualTo(1));
         });
   }
 
@@ -274,6 +290,7 @@ class HistoricalGamesLoaderAutoConfigurationTest {
             ObservationAutoConfiguration.class))
         .run(context -> {
           assertThat(context).hasSingleBean(LoaderObservations.class).hasSingleBean(LoaderMetrics.class);
+          assertThat(context.getBean(LoaderMetrics.class)).hasToString("LoaderMetrics{SimpleMeterRegistry, without timers}");
           HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
           loader.load(request(loader));
           MeterRegistry meters = context.getBean(MeterRegistry.class);

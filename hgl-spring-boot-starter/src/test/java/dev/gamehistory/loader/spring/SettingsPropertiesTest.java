@@ -138,8 +138,9 @@ class SettingsPropertiesTest {
     runner().withPropertyValues("hgl.strategy=chunked", "hgl.chunk-size=10", "hgl.chunkSize=20")
         .run(context -> assertThat(context.getStartupFailure()).rootCause()
             .isInstanceOf(LoaderSettingsException.class)
-            .hasMessageStartingWith("hgl.chunk-size (")
-            .hasMessageContaining(": given twice in one property source, as '"));
+            .hasMessage("hgl.chunk-size (\"hgl.chunkSize\" from property source \"test\"): given twice in one property"
+                + " source, as 'hgl.chunk-size' (\"hgl.chunk-size\" from property source \"test\") and 'hgl.chunkSize';"
+                + " got '10' and '20'"));
   }
 
   @Test
@@ -163,8 +164,8 @@ class SettingsPropertiesTest {
   void environmentVariables_bothFormsOfOneKey_failNamingBoth() {
     runner(Map.of("HGL_CHUNK_SIZE", "50", "HGL_CHUNKSIZE", "60")).run(context -> assertThat(context.getStartupFailure())
         .rootCause().isInstanceOf(LoaderSettingsException.class)
-        .hasMessageContaining("given twice in one property source, as 'HGL_CHUNK_SIZE' and 'HGL_CHUNKSIZE'; got '50'"
-            + " and '60'"));
+        .hasMessageContaining("given twice in one property source, as 'HGL_CHUNK_SIZE' (\"HGL_CHUNK_SIZE\" from property"
+            + " source \"systemEnvironment\") and 'HGL_CHUNKSIZE'; got '50' and '60'"));
   }
 
   @Test

@@ -77,7 +77,14 @@ public final class Engine implements HistoricalGamesLoader {
   @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
     Objects.requireNonNull(request, "request");
+    Futures.note(time.work());
     return time.work().enter(() -> start(request));
+  }
+
+  /** The time source given to the builder; empty when the engine owns its system clock. */
+  @Override
+  public java.util.Optional<TimeSource> timeSource() {
+    return ownsTime ? java.util.Optional.empty() : java.util.Optional.of(time);
   }
 
   private CompletableFuture<LoadResult> start(LoadRequest request) {
@@ -189,7 +196,8 @@ public final class Engine implements HistoricalGamesLoader {
   }
 
   String nextQueryId() {
-    return "q" + instance + "-" + queryIds.incrementAndGet();
+    // Unique within the loader, and the same for the same load whatever ran before it in the JVM.
+    return "q" + queryIds.incrementAndGet();
   }
 
   void finished(LoadRun run) {

@@ -49,6 +49,35 @@ public final class Futures {
     }
   }
 
+  /** The loader work the last call into a loader on this thread went through, for {@link #awaitNoted}. */
+  private static final ThreadLocal<LoaderWork> NOTED = new ThreadLocal<>();
+
+  /** Notes that a caller's call into a loader on this thread went through {@code work}. */
+  public static void note(LoaderWork work) {
+    NOTED.set(work);
+  }
+
+  /**
+   * Starts a load with {@code start} and waits for it through the loader work that load went through
+   * (noted by a loader of this library during the call: a manual clock drives itself), else directly.
+   * What {@code load()} of a loader that implements only {@code loadAsync} does: a decorator over an
+   * engine on a manual clock still drives it.
+   *
+   * @throws LoadCancelledException when the calling thread is interrupted
+   */
+  public static <T> T awaitNoted(java.util.function.Supplier<CompletableFuture<T>> start) {
+    NOTED.remove();
+    CompletableFuture<T> future;
+    LoaderWork work;
+    try {
+      future = start.get();
+      work = NOTED.get();
+    } finally {
+      NOTED.remove();
+    }
+    return await(work != null ? work : LoaderWork.direct(), future);
+  }
+
   /** Waits up to the deadline grace for {@code executor} to end; an interrupt is kept, not thrown. */
   public static void awaitQuietly(ExecutorService executor) {
     try {

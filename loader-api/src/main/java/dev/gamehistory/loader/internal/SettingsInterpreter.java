@@ -112,6 +112,7 @@ final class SettingsInterpreter {
     int maxGames = integer(MAX_GAMES, 1, LoadRequest.MAX_MAX_GAMES, LoadRequest.DEFAULT_MAX_GAMES);
     CachePolicy cache = cache();
     BatchingPolicy batching = batching();
+    requireWindowBeforeDeadline(batching, timeouts);
     Map<String, String> backendProperties = backendProperties();
     try {
       return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, cache,
@@ -138,6 +139,22 @@ final class SettingsInterpreter {
     }
     int maxPlayers = integer(BATCHING_MAX_PLAYERS, 1, BatchingPolicy.MAX_MAX_PLAYERS, defaultPolicy.maxPlayers());
     return new BatchingPolicy(maxDelay, maxPlayers);
+  }
+
+  /** A client's window must end before the loader's deadline: no call could be answered otherwise. */
+  private void requireWindowBeforeDeadline(BatchingPolicy batching, TimeoutPolicy timeouts) {
+    // As LoaderSettings checks in code: the default window against a tiny deadline fails only when a
+    // client is made over the loader.
+    if (!batching.equals(BatchingPolicy.defaults()) && batching.maxDelay().compareTo(timeouts.deadline()) >= 0) {
+      Given delay = given.get(BATCHING_MAX_DELAY);
+      String key = delay != null || given.get(DEADLINE) == null ? BATCHING_MAX_DELAY : DEADLINE;
+      String value = key.equals(BATCHING_MAX_DELAY) ? DurationParser.format(batching.maxDelay())
+          : DurationParser.format(timeouts.deadline());
+      Given at = given.get(key);
+      throw LoaderSettingsException.of(key, at != null ? at.value() : value, at != null ? at.origin() : null,
+          BATCHING_MAX_DELAY + " (" + DurationParser.format(batching.maxDelay()) + ") must be shorter than "
+              + DEADLINE + " (" + DurationParser.format(timeouts.deadline()) + ")");
+    }
   }
 
   private boolean bool(String key, boolean defaultValue) {

@@ -150,6 +150,11 @@ public final class SettingsKeys {
    * away, or a prefix of {@code given}, or {@code given} a prefix of it. Ties go to the first.
    */
   public static Optional<String> nearest(String given, Collection<String> candidates) {
+    for (String candidate : candidates) {
+      if (candidate.equalsIgnoreCase(given)) {
+        return Optional.of(candidate);
+      }
+    }
     @Nullable String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {

@@ -127,7 +127,9 @@ public record SettingsLayer(
 
   private static String readText(Path file) {
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      // A byte-order mark some editors write is no part of the first key.
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
     } catch (NoSuchFileException e) {
       throw unreadable(file, "no such file", e);
     } catch (AccessDeniedException e) {

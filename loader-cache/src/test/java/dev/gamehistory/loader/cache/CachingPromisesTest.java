@@ -334,6 +334,19 @@ class CachingPromisesTest {
     assertThat(seen).containsOnly(seen.get(0));
   }
 
+  @Test
+  void caching_ofALoaderOnManualTime_takesItsClockAndLoadDrivesIt() {
+    VersionedBackend backend = new VersionedBackend(Duration.ofSeconds(3));
+    CachingLoader loader = HistoricalGamesLoader.caching(engine(backend), POLICY);
+    closeables.add(loader);
+
+    LoadResult result = loader.load(request(players(2)));
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(loader.timeSource()).contains(time);
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private HistoricalGamesLoader engine(VersionedBackend backend) {

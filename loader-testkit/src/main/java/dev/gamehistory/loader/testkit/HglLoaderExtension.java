@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -44,10 +44,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * test ({@code with...}) or to one ({@link #faults}, before the test first asks for the loader). A test
  * method may also take the {@link HistoricalGamesLoader}, {@link ManualTime}, {@link InMemoryGamesQuery},
  * {@link League} or {@link PlayerHistoryClient} as parameters. {@code @ExtendWith(HglLoaderExtension.class)}
- * gives the defaults. One test at a time per instance (a {@code static} field with parallel test
- * execution would mix tests).
+ * gives the defaults. Whatever the test asked for is closed after it, even when made before it (in a
+ * field initialiser, a constructor or {@code @BeforeAll}). One test at a time per instance (a
+ * {@code static} field with parallel test execution would mix tests); to give one test faults of its
+ * own, call {@link #faults} before the test first asks for the loader (so not with the loader as a
+ * parameter); one extension per test class hierarchy resolves parameters ({@code @Nested} classes
+ * share the outer one's).
  */
-public final class HglLoaderExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class HglLoaderExtension implements AfterEachCallback, AfterAllCallback, ParameterResolver {
 
   private final Consumer<InMemoryGamesQuery.Builder> data;
   private final @Nullable League league;
@@ -98,9 +102,24 @@ public final class HglLoaderExtension implements BeforeEachCallback, AfterEachCa
         null);
   }
 
-  /** The same, every test's loader with {@code value}. */
+  /**
+   * The same, every test's loader with {@code value}.
+   *
+   * @throws IllegalArgumentException when the settings name another backend than the in-memory one
+   *     the extension provides, or in-memory data keys (the extension's data is given by its factory)
+   */
   public HglLoaderExtension withSettings(LoaderSettings value) {
-    return new HglLoaderExtension(data, league, Objects.requireNonNull(value, "settings"), faults, batching);
+    Objects.requireNonNull(value, "settings");
+    if (!value.backend().equals(InMemoryGamesQuery.NAME)) {
+      throw new IllegalArgumentException("backend: the extension's loaders run on the in-memory backend; got '"
+          + value.backend() + "'");
+    }
+    value.backendProperties().keySet().stream().filter(key -> key.startsWith("in-memory.")).findFirst()
+        .ifPresent(key -> {
+          throw new IllegalArgumentException(key + ": the extension's data comes from league(...), csv(...) or"
+              + " rows(...); got '" + value.backendProperties().get(key) + "'");
+        });
+    return new HglLoaderExtension(data, league, value, faults, batching);
   }
 
   /**
@@ -184,12 +203,16 @@ public final class HglLoaderExtension implements BeforeEachCallback, AfterEachCa
     return league;
   }
 
+  /** Closes what a class-level use made and no test closed (a {@code @BeforeAll} method's loader). */
   @Override
-  public void beforeEach(ExtensionContext context) {
-    reset();
+  public void afterAll(ExtensionContext context) {
+    afterEach(context);
   }
 
-  /** Closes this test's client and loader (which closes the backend). */
+  /**
+   * Closes this test's client and loader (which closes the backend), whenever they were made: in the
+   * test, in a field initialiser or a constructor of its instance, or as its parameters.
+   */
   @Override
   public void afterEach(ExtensionContext context) {
     try {

@@ -62,6 +62,17 @@ class HglLoaderExtensionTest {
   }
 
   @Test
+  void withSettings_anotherBackendOrInMemoryData_isRefusedNamingTheKey() {
+    assertThatThrownBy(() -> HglLoaderExtension.league(42, 1).withSettings(Map.of("backend", "bigquery",
+            "bigquery.table", "a.b")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("backend: the extension's loaders run on the in-memory backend; got 'bigquery'");
+    assertThatThrownBy(() -> HglLoaderExtension.league(42, 1).withSettings(Map.of("in-memory.seed", "7")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("in-memory.seed: the extension's data comes from league(...), csv(...) or rows(...); got '7'");
+  }
+
+  @Test
   void faults_afterTheBackendWasMade_areRefusedNamingWhatToDo() {
     hgl.backend();
 
@@ -75,7 +86,7 @@ class HglLoaderExtensionTest {
     HglLoaderExtension failing = HglLoaderExtension.league(42, 1)
         .withFaults(FaultPlan.builder().on(QuerySelector.nth(1), Fault.transientError(Fault.BACKEND_ERROR)).build());
     try {
-      failing.beforeEach(null);
+
       LocalDate gameDate = failing.league().pickGameDate(1);
       LoadResult result = failing.loader().load(LoadRequest.of(gameDate, failing.league().slate(gameDate).subList(0, 3)));
       assertThat(result).isComplete();
@@ -91,7 +102,7 @@ class HglLoaderExtensionTest {
 
     assertThatThrownBy(rows::league).isInstanceOf(IllegalStateException.class)
         .hasMessage("the data is not a generated league: use HglLoaderExtension.league(...)");
-    rows.beforeEach(null);
+
     try {
       assertThat(rows.loader().load(LoadRequest.of(LocalDate.of(2024, 1, 1), List.of("nobody")))).isComplete();
     } finally {
@@ -101,6 +112,7 @@ class HglLoaderExtensionTest {
 
   @AfterAll
   static void eachTestsLoaderWasClosed() {
+
     assertThatThrownBy(() -> previous.loadAsync(LoadRequest.of(LocalDate.of(2024, 1, 1), List.of("a"))))
         .isInstanceOf(IllegalStateException.class).hasMessage("loader is closed");
     assertThat(FailureKind.DEADLINE).isNotNull();

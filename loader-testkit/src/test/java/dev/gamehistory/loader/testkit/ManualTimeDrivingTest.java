@@ -3,7 +3,9 @@ package dev.gamehistory.loader.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gamehistory.loader.BatchingPolicy;
 import dev.gamehistory.loader.FailureKind;
+import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
@@ -101,6 +103,60 @@ class ManualTimeDrivingTest {
       assertThat(result.isComplete()).isTrue();
       assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(5));
       assertThat(backend.history().get(0).outcome()).isEqualTo(RecordedQuery.Outcome.HUNG_CANCELLED);
+    }
+  }
+
+  /** A first query that hangs, on manual time: two seconds pass on the clock, and every player loads. */
+  private static HistoricalGamesLoader hangingFirstQuery(ManualTime time) {
+    InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(league)
+        .faults(FaultPlan.builder().on(QuerySelector.nth(1), Fault.hang()).build()).timeSource(time).build();
+    return InMemoryLoaders.create(LoaderSettings.builder().strategy(Strategy.adaptive())
+        .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(2), Duration.ofSeconds(30))).build(), backend, time);
+  }
+
+  @Test
+  void load_ofADecoratorThatImplementsOnlyLoadAsync_drivesTheManualClockItself() {
+    ManualTime time = ManualTime.create();
+    HistoricalGamesLoader engine = hangingFirstQuery(time);
+    try {
+      HistoricalGamesLoader decorator = new HistoricalGamesLoader() {
+        @Override
+        public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
+          return engine.loadAsync(request);
+        }
+
+        @Override
+        public LoaderSettings settings() {
+          return engine.settings();
+        }
+
+        @Override
+        public void close() {
+          engine.close();
+        }
+      };
+
+      LoadResult result = decorator.load(LoadRequest.builder(gameDate).players(slate.subList(0, 4)).build());
+
+      assertThat(result.isComplete()).isTrue();
+      assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(2));
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void playerHistoryClient_ofALoaderOnManualTime_takesItsClockAndLoadDrivesIt() {
+    ManualTime time = ManualTime.create();
+    try (HistoricalGamesLoader engine = hangingFirstQuery(time);
+        PlayerHistoryClient client = PlayerHistoryClient.of(engine)) {
+      PlayerOutcome outcome = client.load(slate.get(0), gameDate);
+
+      assertThat(outcome.isLoaded()).isTrue();
+      assertThat(engine.timeSource()).contains(time);
+      // The window, the hanging query's 2 s timeout, a backoff, and the retry that loads.
+      assertThat(time.elapsed()).isGreaterThan(Duration.ofSeconds(2).plus(BatchingPolicy.DEFAULT_MAX_DELAY))
+          .isLessThan(Duration.ofSeconds(3));
     }
   }
 

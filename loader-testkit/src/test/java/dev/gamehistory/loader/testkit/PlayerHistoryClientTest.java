@@ -284,7 +284,11 @@ class PlayerHistoryClientTest {
   /** Twenty rounds on the system clock: close() returns only once the client's own threads have ended. */
   @Test
   void close_afterCallsOnTheSystemClock_returnsOnlyWhenTheClientsThreadsHaveEnded() throws Exception {
-    HistoricalGamesLoader loader = loader(backend(FaultPlan.none()), Strategy.batch());
+    // On the system clock throughout: the client keeps a timer thread of its own.
+    HistoricalGamesLoader loader = InMemoryLoaders.create(LoaderSettings.builder().strategy(Strategy.batch()).build(),
+        InMemoryGamesQuery.builder().league(league).build());
+    closeables.add(loader);
+    loader.load(LoadRequest.of(gameDate, List.of(players.get(0)))); // the engine's own timer thread exists before
     for (int round = 0; round < 20; round++) {
       Set<Thread> before = Thread.getAllStackTraces().keySet();
       PlayerHistoryClient client = PlayerHistoryClient.of(loader, new BatchingPolicy(Duration.ofMillis(1), 100));

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginLookup;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.SystemEnvironmentOrigin;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -102,6 +103,19 @@ public final class EnvironmentSettings {
     boolean variables = source instanceof SystemEnvironmentPropertySource;
     Map<String, SettingsSources.Sourced> values = new LinkedHashMap<>();
     Map<String, String> spellings = new LinkedHashMap<>();
+    if (!variables) {
+      // Each name as the source writes it, so that two spellings Spring takes for one key are both seen.
+      for (String written : source.getPropertyNames()) {
+        ConfigurationPropertyName name = ConfigurationPropertyName.adapt(written, '.');
+        if (!ROOT.isAncestorOf(name)) {
+          continue;
+        }
+        Origin found = OriginLookup.getOrigin(source, written);
+        add(values, spellings, name, written, origin(source, found != null ? found : new PropertySourceOrigin(source, written)),
+            text(source.getProperty(written), environment), false);
+      }
+      return values;
+    }
     for (ConfigurationPropertySource properties : ConfigurationPropertySources.from(source)) {
       if (!(properties instanceof IterableConfigurationPropertySource iterable)) {
         continue;
@@ -111,20 +125,25 @@ public final class EnvironmentSettings {
         if (property == null) {
           continue;
         }
-        String written = written(source, name, property.getOrigin(), variables);
-        String origin = origin(source, property.getOrigin());
-        String value = text(property.getValue(), environment);
-        String key = keyOf(name, written, variables)
-            .orElseThrow(() -> unknown(name, written, value, origin, variables));
-        String previous = spellings.put(key, written);
-        if (previous != null) {
-          throw LoaderSettingsException.of(property(key), value, origin, "given twice in one property source, as '"
-              + previous + "' and '" + written + "'; got '" + values.get(key).value() + "' and '" + value + "'");
-        }
-        values.put(key, new SettingsSources.Sourced(value, origin));
+        String written = written(source, name, property.getOrigin(), true);
+        add(values, spellings, name, written, origin(source, property.getOrigin()),
+            text(property.getValue(), environment), true);
       }
     }
     return values;
+  }
+
+  /** Adds one property's value under its key, refusing a second spelling of a key in one source. */
+  private static void add(Map<String, SettingsSources.Sourced> values, Map<String, String> spellings,
+      ConfigurationPropertyName name, String written, String origin, String value, boolean variables) {
+    String key = keyOf(name, written, variables).orElseThrow(() -> unknown(name, written, value, origin, variables));
+    String previous = spellings.put(key, written);
+    if (previous != null) {
+      SettingsSources.Sourced first = values.get(key);
+      throw LoaderSettingsException.of(property(key), value, origin, "given twice in one property source, as '" + previous
+          + "' (" + first.origin() + ") and '" + written + "'; got '" + first.value() + "' and '" + value + "'");
+    }
+    values.put(key, new SettingsSources.Sourced(value, origin));
   }
 
   /** The key {@code name} binds to, by Spring's rules; in the environment also the library's variable form. */

@@ -3,6 +3,7 @@ package dev.gamehistory.loader.spring.internal;
 import dev.gamehistory.loader.LoaderSettingsException;
 import dev.gamehistory.loader.SettingsSources;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -38,7 +39,7 @@ public final class LoaderSettingsFailureAnalyzer extends AbstractFailureAnalyzer
       description.append("    Origin: ").append(cause.origin()).append('\n');
     }
     description.append("    Reason: ").append(cause.reason());
-    return new FailureAnalysis(description.toString(), action(cause.key(), property), cause);
+    return new FailureAnalysis(description.toString(), action(cause.key(), property, cause.origin()), cause);
   }
 
   /** The full property of an exception's key: settings keys get {@code hgl.}; properties and variables are kept. */
@@ -49,13 +50,22 @@ public final class LoaderSettingsFailureAnalyzer extends AbstractFailureAnalyzer
     return written ? key : EnvironmentSettings.property(key);
   }
 
-  private static String action(String key, String property) {
+  private static String action(String key, String property, @Nullable String origin) {
     if (key.toLowerCase(Locale.ROOT).startsWith(EnvironmentSettings.PREFIX + "_")) {
       return "Correct or remove the environment variable " + key + ".";
     }
     SettingsSources.KnownKey known = SettingsSources.knownKeys().get(key);
+    if (known == null && key.startsWith(EnvironmentSettings.PREFIX + ".")) {
+      known = SettingsSources.knownKeys().get(key.substring(EnvironmentSettings.PREFIX.length() + 1));
+    }
     if (known == null) {
       return "Rename or remove the property " + property + ": hgl.<key>, with a key of the settings catalogue.";
+    }
+    String variable = "System Environment Property \"";
+    if (origin != null && origin.startsWith(variable) && origin.endsWith("\"")) {
+      // The variable as the environment spells it (HGL_CHUNKSIZE as well as HGL_CHUNK_SIZE binds).
+      return "Correct or remove the environment variable " + origin.substring(variable.length(), origin.length() - 1)
+          + ".";
     }
     return "Correct or remove the property " + property + " or the environment variable "
         + known.environmentVariable() + ".";

@@ -94,7 +94,14 @@ public final class CaffeineCachingLoader implements CachingLoader {
   @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
     Objects.requireNonNull(request, "request");
+    Futures.note(time.work());
     return time.work().enter(() -> start(request));
+  }
+
+  /** The time source this loader was given; empty when it owns its system clock. */
+  @Override
+  public java.util.Optional<dev.gamehistory.loader.spi.TimeSource> timeSource() {
+    return ownsTime ? java.util.Optional.empty() : java.util.Optional.of(time);
   }
 
   private CompletableFuture<LoadResult> start(LoadRequest request) {
