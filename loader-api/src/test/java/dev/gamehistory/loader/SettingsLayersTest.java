@@ -206,7 +206,8 @@ class SettingsLayersTest {
         "! another comment",
         "chunk-size : 40",
         "max-games 12",
-        "max-games=13");
+        "max-games=13",
+        "backend = bigquery");
 
     SettingsSources.Resolved resolved = SettingsSources.builder().file(ops).build().resolve();
 
@@ -259,6 +260,15 @@ class SettingsLayersTest {
             + " (found: in-memory)");
     assertThat(LoaderSettingsException.unknownBackend("mysql", List.of("in-memory", "bigquery")))
         .hasMessage("backend: unknown backend 'mysql'; on the class path: in-memory, bigquery");
+  }
+
+  @Test
+  void backendKeys_ofAnotherBackend_areKeptButShownAsUnused() {
+    SettingsSources.Resolved resolved = SettingsSources.builder()
+        .add("--set", Map.of("backend", "in-memory", "bigquery.wait-slice", "0")).build().resolve();
+
+    assertThat(resolved.entry("bigquery.wait-slice")).contains(
+        new Entry("bigquery.wait-slice", "0", "--set", Optional.of("not used by backend 'in-memory'")));
   }
 
   @Test

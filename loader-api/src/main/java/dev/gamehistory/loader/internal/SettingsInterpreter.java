@@ -367,10 +367,19 @@ final class SettingsInterpreter {
         properties.put(key, SettingsKeys.canonicalValue(key, value.value()).orElse(value.value()));
       }
     });
+    String backend;
     if (!given.containsKey(BACKEND)) {
       defaults.put(BACKEND, LoaderSettings.DEFAULT_BACKEND);
-    } else if (SettingsKeys.canonicalValue(BACKEND, given.get(BACKEND).value()).isEmpty()) {
-      throw error(BACKEND, "unknown backend", "; allowed: " + String.join(", ", SettingsKeys.BACKENDS));
+      backend = LoaderSettings.DEFAULT_BACKEND;
+    } else {
+      backend = SettingsKeys.canonicalValue(BACKEND, given.get(BACKEND).value()).orElseThrow(() ->
+          error(BACKEND, "unknown backend", "; allowed: " + String.join(", ", SettingsKeys.BACKENDS)));
+    }
+    // Another backend's keys are kept (they are settings all the same) but shown and logged as unused.
+    for (String key : properties.keySet()) {
+      if (!key.equals(BACKEND) && !key.startsWith(backend + ".")) {
+        ignored.put(key, "not used by backend '" + backend + "'");
+      }
     }
     return properties;
   }
