@@ -633,7 +633,8 @@ final class CompareCommand implements Callable<Integer> {
   /**
    * A bare client as a user would build one from the same settings: {@code bigquery.host} with no
    * credentials (an emulator or a proxy), else {@code bigquery.credentials} or Application Default
-   * Credentials; the jobs' project and location; otherwise the client's defaults.
+   * Credentials; the jobs' project, and their location when the settings give one; otherwise the
+   * client's defaults.
    */
   static BareClient bareClient(LoaderSettings settings) {
     Map<String, String> properties = settings.backendProperties();
@@ -641,9 +642,12 @@ final class CompareCommand implements Callable<Integer> {
     String table = query.table();
     query.close();
     String project = properties.getOrDefault("bigquery.project", table.substring(0, table.indexOf('.')));
-    BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
-        .setProjectId(project)
-        .setLocation(properties.getOrDefault("bigquery.location", "US"));
+    BigQueryOptions.Builder options = BigQueryOptions.newBuilder().setProjectId(project);
+    // A location only when the settings give one, as the library sends it: BigQuery otherwise finds it from the table.
+    String location = properties.get("bigquery.location");
+    if (location != null) {
+      options.setLocation(location);
+    }
     String host = properties.get("bigquery.host");
     String credentials = properties.get("bigquery.credentials");
     if (host != null) {

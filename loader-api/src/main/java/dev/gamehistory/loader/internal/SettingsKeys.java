@@ -189,7 +189,8 @@ public final class SettingsKeys {
     add(keys, BACKEND, "backend: " + String.join(" or ", BACKENDS), "in-memory");
     add(keys, BIGQUERY_PROJECT, "Google Cloud project that runs the query jobs", "the client's default project");
     add(keys, BIGQUERY_TABLE, "games table: project.dataset.table or dataset.table", "none (required)");
-    add(keys, BIGQUERY_LOCATION, "location of the query jobs", "US");
+    add(keys, BIGQUERY_LOCATION, "location of the query jobs; none: BigQuery runs each where its table is",
+        "the client's location, else none");
     add(keys, BIGQUERY_HOST, "BigQuery endpoint URL, e.g. an emulator (then no credentials)", "the BigQuery API");
     add(keys, BIGQUERY_MAXIMUM_BYTES_BILLED, "most bytes one query may bill; a query above it fails", "no limit");
     add(keys, BIGQUERY_LABELS, "labels on every job: k=v,k2=v2", "none");

@@ -115,16 +115,22 @@ final class FakeBigQueryServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.port();
   }
 
-  /** A client of this fake: project {@code test}, no credentials, one attempt per request. */
+  /** A client of this fake: project {@code test}, location {@code US}, no credentials, one attempt per request. */
   com.google.cloud.bigquery.BigQuery client() {
-    return com.google.cloud.bigquery.BigQueryOptions.newBuilder()
+    return client("US");
+  }
+
+  /** A client of this fake in {@code location} (none when {@code null}). */
+  com.google.cloud.bigquery.BigQuery client(@Nullable String location) {
+    com.google.cloud.bigquery.BigQueryOptions.Builder options = com.google.cloud.bigquery.BigQueryOptions.newBuilder()
         .setHost(url())
         .setProjectId(PROJECT)
-        .setLocation("US")
         .setCredentials(com.google.cloud.NoCredentials.getInstance())
-        .setRetrySettings(dev.gamehistory.loader.bigquery.internal.ClientFactory.retrySettings(Duration.ofSeconds(10)))
-        .build()
-        .getService();
+        .setRetrySettings(dev.gamehistory.loader.bigquery.internal.ClientFactory.retrySettings(Duration.ofSeconds(10)));
+    if (location != null) {
+      options.setLocation(location);
+    }
+    return options.build().getService();
   }
 
   /** Settings for the bigquery backend on this fake; batch, no retries, the given timeouts. */
@@ -159,7 +165,7 @@ final class FakeBigQueryServer implements AutoCloseable {
     stubPages(rows, pageSize, 2);
   }
 
-  /** jobs.query answers that the job still runs. */
+  /** jobs.query answers at once that the job still runs (a server that does not hold it). */
   void queryRuns() {
     server.stubFor(query().willReturn(running(QUERY_JOB_REFERENCE)));
   }

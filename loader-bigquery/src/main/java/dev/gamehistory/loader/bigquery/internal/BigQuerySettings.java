@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param project the project jobs run in ({@code bigquery.project}); absent: the table's, else the environment's
  * @param table the table ({@code bigquery.table}); absent when not set
- * @param location the jobs' location ({@code bigquery.location}, default {@code US})
+ * @param location the jobs' location ({@code bigquery.location}); absent: the client's, else none
+ *     (BigQuery runs each job where its table is)
  * @param host an emulator or proxy URL ({@code bigquery.host}); then no credentials are sent
  * @param maximumBytesBilled the most bytes one query may bill ({@code bigquery.maximum-bytes-billed})
  * @param labels labels put on every job ({@code bigquery.labels})
@@ -39,7 +40,7 @@ import org.jspecify.annotations.Nullable;
 public record BigQuerySettings(
     Optional<String> project,
     Optional<TableRef> table,
-    String location,
+    Optional<String> location,
     Optional<URI> host,
     OptionalLong maximumBytesBilled,
     Map<String, String> labels,
@@ -79,8 +80,6 @@ public record BigQuerySettings(
   public static final Duration MAX_WAIT_SLICE = Duration.ofSeconds(60);
   /** The default {@code bigquery.read-attempts}. */
   public static final int DEFAULT_READ_ATTEMPTS = 4;
-  /** The default location. */
-  public static final String DEFAULT_LOCATION = "US";
   /** The most labels a job may carry. */
   public static final int MAX_LABELS = 64;
 
@@ -112,7 +111,7 @@ public record BigQuerySettings(
   public static BigQuerySettings parse(Map<String, String> properties) {
     Optional<String> project = Optional.empty();
     Optional<TableRef> table = Optional.empty();
-    String location = DEFAULT_LOCATION;
+    Optional<String> location = Optional.empty();
     Optional<URI> host = Optional.empty();
     OptionalLong maximumBytesBilled = OptionalLong.empty();
     Map<String, String> labels = Map.of();
@@ -130,7 +129,7 @@ public record BigQuerySettings(
       switch (key) {
         case PROJECT -> project = Optional.of(Identifiers.project(key, value));
         case TABLE -> table = Optional.of(TableRef.parse(key, value));
-        case LOCATION -> location = Identifiers.location(key, value);
+        case LOCATION -> location = Optional.of(Identifiers.location(key, value));
         case HOST -> host = Optional.of(host(key, value));
         case MAXIMUM_BYTES_BILLED -> maximumBytesBilled = OptionalLong.of(positiveLong(key, value));
         case LABELS -> labels = labels(key, value);

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>One {@code jobs.query} request carries the statement, its parameters, labels,
- *       {@code maximumBytesBilled}, the location, a random {@code requestId}, the job creation mode,
+ *       {@code maximumBytesBilled}, the location when one is known (the settings', else the
+ *       client's; without one BigQuery runs the job where the table is), a random
+ *       {@code requestId}, the job creation mode,
  *       {@code jobTimeoutMs} equal to the query's time budget (BigQuery stops the job when the engine
  *       stops waiting, even if no cancel arrives) and {@code timeoutMs}, the server-side wait: the
  *       time left, at most one wait slice. When its answer is complete, its rows are the result.
@@ -78,7 +80,7 @@ public final class QueryRunner {
 
   private final BigQueryRest rest;
   private final GamesSql sql;
-  private final String location;
+  private final @Nullable String location;
   private final Map<String, String> labels;
   private final OptionalLong maximumBytesBilled;
   private final OptionalLong pageSize;
@@ -93,7 +95,7 @@ public final class QueryRunner {
    *
    * @param rest the REST calls
    * @param sql the statement
-   * @param location the jobs' location
+   * @param location the jobs' location; {@code null}: none sent, BigQuery finds it from the table
    * @param labels labels for every job
    * @param maximumBytesBilled the most bytes a query may bill, when present
    * @param pageSize rows per response, when present; otherwise BigQuery's response size limit
@@ -101,12 +103,12 @@ public final class QueryRunner {
    * @param jobCreation the job creation mode
    * @param readRetry attempts and backoff of reads retried in place
    */
-  public QueryRunner(BigQueryRest rest, GamesSql sql, String location, Map<String, String> labels,
+  public QueryRunner(BigQueryRest rest, GamesSql sql, @Nullable String location, Map<String, String> labels,
       OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice, BigQueryGamesQuery.JobCreation jobCreation,
       RetryPolicy readRetry) {
     this.rest = Objects.requireNonNull(rest, "rest");
     this.sql = Objects.requireNonNull(sql, "sql");
-    this.location = Objects.requireNonNull(location, "location");
+    this.location = location;
     this.labels = Map.copyOf(labels);
     this.maximumBytesBilled = Objects.requireNonNull(maximumBytesBilled, "maximumBytesBilled");
     this.pageSize = Objects.requireNonNull(pageSize, "pageSize");
@@ -122,16 +124,48 @@ public final class QueryRunner {
 
   /** The {@code jobs.query} request for {@code query} with the given budget and first wait; see the class description. */
   public QueryRequest request(WindowQuery query, Duration budget, long waitMillis) {
-    QueryRequest request = new QueryRequest()
-        .setQuery(sql.sql())
-        .setUseLegacySql(false)
-        .setParameterMode("NAMED")
-        .setQueryParameters(sql.parameters(query))
-        .setLocation(location)
+    return statement(query)
         .setRequestId(UUID.randomUUID().toString())
         .setJobCreationMode(jobCreation.apiValue())
         .setJobTimeoutMs(ceilMillis(budget))
         .setTimeoutMs(waitMillis);
+  }
+
+  /**
+   * The dry-run {@code jobs.query} request for {@code query}: the same statement, parameters,
+   * location, labels and byte limit as a run of it, so that it fails where the run would; the query
+   * cache off, so that the bytes are those a run would read.
+   */
+  public QueryRequest dryRunRequest(WindowQuery query, Duration wait) {
+    return statement(query).setDryRun(true).setUseQueryCache(false).setTimeoutMs(Math.max(1, ceilMillis(wait)));
+  }
+
+  /**
+   * Dry-runs {@code query} ({@code jobs.query} with {@code dryRun}), waiting at most {@code timeout},
+   * and returns the bytes a run would process.
+   *
+   * @throws BackendException BigQuery's error where a run of the query would fail (a missing table,
+   *     no access, the wrong location, an invalid statement), or the I/O failure
+   */
+  public long dryRun(WindowQuery query, Duration timeout) {
+    QueryResponse response;
+    try {
+      response = rest.query(dryRunRequest(query, timeout), readTimeout(timeout), new Exchange());
+    } catch (IOException e) {
+      throw Errors.classify(e);
+    }
+    return response.getTotalBytesProcessed() == null ? 0L : response.getTotalBytesProcessed();
+  }
+
+  private QueryRequest statement(WindowQuery query) {
+    QueryRequest request = new QueryRequest()
+        .setQuery(sql.sql())
+        .setUseLegacySql(false)
+        .setParameterMode("NAMED")
+        .setQueryParameters(sql.parameters(query));
+    if (location != null) {
+      request.setLocation(location);
+    }
     if (!labels.isEmpty()) {
       request.setLabels(labels);
     }

@@ -23,8 +23,8 @@ class BigQuerySettingsTest {
   void parse_noKeys_defaults() {
     BigQuerySettings settings = BigQuerySettings.parse(Map.of("backend", "bigquery", "in-memory.seed", "7"));
 
-    assertThat(settings).isEqualTo(new BigQuerySettings(Optional.empty(), Optional.empty(), "US", Optional.empty(),
-        OptionalLong.empty(), Map.of(), Optional.empty(), Map.of(), Duration.ofSeconds(5),
+    assertThat(settings).isEqualTo(new BigQuerySettings(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), Map.of(), Duration.ofSeconds(5),
         BigQueryGamesQuery.JobCreation.REQUIRED, 4));
     assertThat(settings.column(Column.POINTS)).isEqualTo("points");
   }
@@ -49,7 +49,7 @@ class BigQuerySettingsTest {
 
     assertThat(settings.project()).hasValue("billing-project");
     assertThat(settings.table()).hasValue(new TableRef("data-project", "nba", "player_game_summary"));
-    assertThat(settings.location()).isEqualTo("europe-west2");
+    assertThat(settings.location()).hasValue("europe-west2");
     assertThat(settings.host()).hasValue(URI.create("http://127.0.0.1:9050"));
     assertThat(settings.maximumBytesBilled()).hasValue(1_073_741_824L);
     assertThat(settings.labels()).containsExactly(Map.entry("team", "nba"), Map.entry("env", "test"), Map.entry("empty", ""));
