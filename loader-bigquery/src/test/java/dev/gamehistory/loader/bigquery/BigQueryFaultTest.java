@@ -345,11 +345,14 @@ class BigQueryFaultTest {
   // ---- failures ---------------------------------------------------------------------------------
 
   @Test
-  void load_transientReadError_retriedInPlaceWithoutReRunningTheQuery() {
+  void load_readFailsWithoutAJobError_retriedInPlaceWithoutReRunningTheQuery() {
     fake.queryRuns();
+    // A front end's 503 (no BigQuery error in the body), then a 429: failures of the read, not of the job.
     fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs(STARTED)
-        .willReturn(error(503, "backendError", "Error encountered during execution. Retrying may solve the problem."))
-        .willSetStateTo("ok"));
+        .willReturn(aResponse().withStatus(503).withBody("Service Unavailable"))
+        .willSetStateTo("throttled"));
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("throttled")
+        .willReturn(error(429, "rateLimitExceeded", "Too many requests")).willSetStateTo("ok"));
     fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("ok")
         .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS, null)));
     LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
@@ -358,11 +361,11 @@ class BigQueryFaultTest {
     LoadResult result = load(settings);
 
     assertThat(result.isComplete()).isTrue();
-    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults");
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults", "getQueryResults");
     assertThat(result.report().queryCount()).isEqualTo(1);
     assertThat(result.report().retries()).isZero();
     assertThat(result.report().attempts().get(0).statistics()).hasValueSatisfying(s ->
-        assertThat(s.requests()).hasValue(3));
+        assertThat(s.requests()).hasValue(4));
   }
 
   @Test

@@ -34,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  * (GET .../queries/{job}), {@code jobs.cancel} (POST .../jobs/{job}/cancel), and {@code jobs.insert}
  * for dry runs. Job ids are {@code job-<requestId>}, so each query's job is known from its request.
  * {@link #calls()} lists what arrived, in order, by call name. A fresh instance per test.
+ *
+ * <p>As BigQuery does, a failed job answers its error on every read ({@link #jobFails}). Not
+ * modelled: locations (a stub decides what a location answers), {@code jobTimeoutMs}, cancels
+ * stopping a job.
  */
 final class FakeBigQueryServer implements AutoCloseable {
 
@@ -187,6 +191,14 @@ final class FakeBigQueryServer implements AutoCloseable {
   void resultsRunning(Duration delay) {
     server.stubFor(results().withQueryParam("pageToken", absent())
         .willReturn(running(RESULTS_JOB_REFERENCE).withFixedDelay((int) delay.toMillis())));
+  }
+
+  /**
+   * The job failed: every getQueryResults of it answers the job's error, as BigQuery does (reading
+   * a failed job again never helps).
+   */
+  void jobFails(int code, String reason, String message) {
+    server.stubFor(results().willReturn(error(code, reason, message)));
   }
 
   private void stubPages(List<List<String>> rows, int pageSize, int firstPage) {

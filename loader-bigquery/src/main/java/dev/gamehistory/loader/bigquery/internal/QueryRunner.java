@@ -1,5 +1,6 @@
 package dev.gamehistory.loader.bigquery.internal;
 
+import com.google.api.services.bigquery.model.ErrorProto;
 import com.google.api.services.bigquery.model.GetQueryResultsResponse;
 import com.google.api.services.bigquery.model.JobReference;
 import com.google.api.services.bigquery.model.QueryRequest;
@@ -41,23 +42,30 @@ import org.slf4j.LoggerFactory;
  *   <li>One {@code jobs.query} request carries the statement, its parameters, labels,
  *       {@code maximumBytesBilled}, the location when one is known (the settings', else the
  *       client's; without one BigQuery runs the job where the table is), a random
- *       {@code requestId}, the job creation mode,
- *       {@code jobTimeoutMs} equal to the query's time budget (BigQuery stops the job when the engine
- *       stops waiting, even if no cancel arrives) and {@code timeoutMs}, the server-side wait: the
- *       time left, at most one wait slice. When its answer is complete, its rows are the result.
+ *       {@code requestId}, the job creation mode, {@code jobTimeoutMs} equal to the query's time
+ *       budget (BigQuery stops the job when the engine stops waiting, even if no cancel arrives)
+ *       and {@code timeoutMs}, the server-side wait: the time left, at most one wait slice. When
+ *       its answer is complete, its rows are the result.
  *   <li>Otherwise the answer names the job: {@code jobs.getQueryResults} long-polls it with
  *       {@code timeoutMs} bounded by the time left and the slice, and returns as soon as the job is
  *       done, with the first page. There is no fixed-interval polling and no status read.
  *   <li>Further pages ({@code getQueryResults} with the page token) are read only when the result
  *       passes the response size limit or the configured page size.
- *   <li>A transient failure of a read (a long-poll or a page: HTTP 5xx, 429, an I/O failure) is
- *       retried in place with backoff within the time left; the job is never re-run for it. A
- *       failure of {@code jobs.query} itself, or of the job, goes to the engine, which decides.
- *   <li>When the engine stops the query (timeout, deadline, the caller's cancel, close), the request
- *       in flight is disconnected at once ({@link Exchange}) and this thread, woken, sends
- *       {@code jobs.cancel} itself before it returns: cancels scale with the queries running, with
- *       no queue. A stop that comes while the first {@code jobs.query} is in flight has no job id to
- *       cancel yet (BigQuery assigns it); that job ends at its {@code jobTimeoutMs}.
+ *   <li>An answer that carries {@code errors} (BigQuery's warnings, e.g. rows skipped) fails the
+ *       query with BigQuery's reason and message, even when it says the job completed.
+ *   <li>A failure of the read itself (no answer, HTTP 429, a 5xx without a BigQuery error reason)
+ *       is retried in place with backoff within the time left. A read answered with the job's own
+ *       error ends the query at once (BigQuery answers a failed job's error on every read; a new
+ *       query may pass, and that is the engine's decision), and so does a refused read. A failure of
+ *       {@code jobs.query} itself goes to the engine, which decides.
+ *   <li>Every way the query ends while its job may still run sends {@code jobs.cancel}: the engine's
+ *       stop (timeout, deadline, the caller's cancel, close), reads given up, a refused read, a
+ *       warning in an incomplete answer. On a stop the request in flight is disconnected at once
+ *       ({@link Exchange}) and this thread, woken, sends the cancel itself before it returns:
+ *       cancels scale with the queries running, with no queue. A stop that comes while the first
+ *       {@code jobs.query} is in flight has no job id to cancel yet (BigQuery returns it with that
+ *       answer); that job ends at its {@code jobTimeoutMs}, which BigQuery applies on a best-effort
+ *       basis.
  * </ol>
  */
 public final class QueryRunner {
@@ -104,8 +112,8 @@ public final class QueryRunner {
    * @param readRetry attempts and backoff of reads retried in place
    */
   public QueryRunner(BigQueryRest rest, GamesSql sql, @Nullable String location, Map<String, String> labels,
-      OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice, BigQueryGamesQuery.JobCreation jobCreation,
-      RetryPolicy readRetry) {
+      OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice,
+      BigQueryGamesQuery.JobCreation jobCreation, RetryPolicy readRetry) {
     this.rest = Objects.requireNonNull(rest, "rest");
     this.sql = Objects.requireNonNull(sql, "sql");
     this.location = location;
@@ -153,6 +161,9 @@ public final class QueryRunner {
       response = rest.query(dryRunRequest(query, timeout), readTimeout(timeout), new Exchange());
     } catch (IOException e) {
       throw Errors.classify(e);
+    }
+    if (response.getErrors() != null && !response.getErrors().isEmpty()) {
+      throw Errors.classifyAnswerErrors(response.getErrors());
     }
     return response.getTotalBytesProcessed() == null ? 0L : response.getTotalBytesProcessed();
   }
@@ -226,7 +237,8 @@ public final class QueryRunner {
     private final long startNanos = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom();
     private @Nullable JobReference job;
-    private boolean jobDone;
+    /** Whether the job is known to be over: an answer said complete, or a read answered the job's own error. */
+    private boolean jobOver;
     private boolean cancelSent;
     private long requests;
     private Duration earlyPollPause = FIRST_EARLY_POLL_PAUSE;
@@ -254,22 +266,21 @@ public final class QueryRunner {
       job = first.getJobReference();
       try {
         return complete(first);
-      } catch (BackendException e) {
-        if (e.isRetryable()) {
-          // Reads gave up: stop the job, so that a retry by the engine does not run beside it.
-          cancelJob();
-        }
+      } catch (RuntimeException e) {
+        // The query ends here: a job that may still run is stopped, so that it neither runs on to
+        // its jobTimeoutMs nor beside a retry by the engine. A job known to be over is left alone.
+        cancelJob();
         throw e;
       }
     }
 
     private QueryResult complete(QueryResponse first) {
       Page page = Page.of(first);
+      checkAnswer(page);
       checkStop();
       while (!page.complete()) {
         page = read(null);
       }
-      jobDone = true;
       long fetchStart = System.nanoTime();
       RowMapper mapper = new RowMapper(page.schema(), Set.copyOf(query.players()), query.maxGames());
       BigInteger totalRows = page.totalRows();
@@ -309,8 +320,9 @@ public final class QueryRunner {
     }
 
     /**
-     * One {@code getQueryResults}: a long-poll of the job ({@code pageToken == null}) or a page;
-     * transient failures retried in place within the time left.
+     * One {@code getQueryResults}: a long-poll of the job ({@code pageToken == null}) or a page.
+     * Failures of the read itself are retried in place within the time left; a read answered with
+     * the job's own error or refused ends the query (see {@link Errors#readFailure}).
      */
     private Page read(@Nullable String pageToken) {
       JobReference known = job;
@@ -322,19 +334,21 @@ public final class QueryRunner {
         checkStop();
         long wait = waitMillis();
         long sent = System.nanoTime();
+        GetQueryResultsResponse response;
         try {
           requests++;
-          GetQueryResultsResponse response = rest.getQueryResults(known, pageToken,
+          response = rest.getQueryResults(known, pageToken,
               pageSize.isPresent() ? pageSize.getAsLong() : null, wait, readTimeout(context.remaining()), exchange);
-          Page page = Page.of(response);
-          if (!page.complete()) {
-            pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
-          }
-          return page;
         } catch (IOException e) {
           checkStop();
           BackendException failure = Errors.classify(e);
-          if (!failure.isRetryable() || attempt >= readRetry.maxAttempts()) {
+          Errors.ReadFailure kind = Errors.readFailure(e);
+          if (kind == Errors.ReadFailure.JOB) {
+            // BigQuery answers a failed job's error on every read of it: reading again never helps.
+            jobOver = true;
+            throw failure;
+          }
+          if (kind == Errors.ReadFailure.REFUSED || attempt >= readRetry.maxAttempts()) {
             throw failure;
           }
           Duration backoff = readRetry.backoff(attempt, random.nextDouble());
@@ -344,7 +358,27 @@ public final class QueryRunner {
           LOG.debug("{}: read failed ({}: {}); retrying in place after {} ms", describeJob(), failure.reason(),
               failure.getMessage(), backoff.toMillis());
           pause(backoff);
+          continue;
         }
+        Page page = Page.of(response);
+        checkAnswer(page);
+        if (!page.complete()) {
+          pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
+        }
+        return page;
+      }
+    }
+
+    /**
+     * Notes a complete answer (the job is over), then fails the query when the answer carries
+     * {@code errors}: BigQuery's warnings in a successful answer mean the result may be incomplete.
+     */
+    private void checkAnswer(Page page) {
+      if (page.complete()) {
+        jobOver = true;
+      }
+      if (!page.errors().isEmpty()) {
+        throw Errors.classifyAnswerErrors(page.errors());
       }
     }
 
@@ -405,10 +439,10 @@ public final class QueryRunner {
       return context.isCancelled() || exchange.isAborted();
     }
 
-    /** Sends {@code jobs.cancel} from this thread, once, when a job is known and not done. */
+    /** Sends {@code jobs.cancel} from this thread, once, when a job is known and not known to be over. */
     private void cancelJob() {
       JobReference known = job;
-      if (known == null || jobDone || cancelSent) {
+      if (known == null || jobOver || cancelSent) {
         return;
       }
       cancelSent = true;
@@ -435,22 +469,22 @@ public final class QueryRunner {
   /** What one response says about the result. */
   private record Page(boolean complete, List<TableRow> rows, @Nullable String pageToken,
       @Nullable BigInteger totalRows, @Nullable TableSchema schema, @Nullable Long bytesProcessed,
-      @Nullable Boolean cacheHit) {
+      @Nullable Boolean cacheHit, List<ErrorProto> errors) {
 
     static Page of(QueryResponse response) {
-      return new Page(Boolean.TRUE.equals(response.getJobComplete()), rowsOf(response.getRows()),
+      return new Page(Boolean.TRUE.equals(response.getJobComplete()), listOf(response.getRows()),
           response.getPageToken(), response.getTotalRows(), response.getSchema(),
-          response.getTotalBytesProcessed(), response.getCacheHit());
+          response.getTotalBytesProcessed(), response.getCacheHit(), listOf(response.getErrors()));
     }
 
     static Page of(GetQueryResultsResponse response) {
-      return new Page(Boolean.TRUE.equals(response.getJobComplete()), rowsOf(response.getRows()),
+      return new Page(Boolean.TRUE.equals(response.getJobComplete()), listOf(response.getRows()),
           response.getPageToken(), response.getTotalRows(), response.getSchema(),
-          response.getTotalBytesProcessed(), response.getCacheHit());
+          response.getTotalBytesProcessed(), response.getCacheHit(), listOf(response.getErrors()));
     }
 
-    private static List<TableRow> rowsOf(@Nullable List<TableRow> rows) {
-      return rows == null ? List.of() : rows;
+    private static <T> List<T> listOf(@Nullable List<T> values) {
+      return values == null ? List.of() : values;
     }
   }
 
