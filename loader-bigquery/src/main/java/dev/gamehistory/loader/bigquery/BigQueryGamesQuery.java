@@ -235,6 +235,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
     private final Map<Column, String> columns = new EnumMap<>(Column.class);
     private OptionalLong pageSize = OptionalLong.empty();
     private Duration waitSlice = BigQuerySettings.DEFAULT_WAIT_SLICE;
+    private Duration firstWait = BigQuerySettings.DEFAULT_FIRST_WAIT;
     private JobCreation jobCreation = JobCreation.REQUIRED;
     private int readAttempts = BigQuerySettings.DEFAULT_READ_ATTEMPTS;
     private GamesSql.Form form = GamesSql.Form.QUALIFY;
@@ -268,6 +269,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
       }
       this.columns.putAll(parsed.columns());
       this.waitSlice = parsed.waitSlice();
+      this.firstWait = parsed.firstWait();
       this.jobCreation = parsed.jobCreation();
       this.readAttempts = parsed.readAttempts();
       return this;
@@ -347,6 +349,20 @@ public final class BigQueryGamesQuery implements GamesQuery {
       return this;
     }
 
+    /**
+     * The longest server-side wait of a query's first request ({@code timeoutMs} of
+     * {@code jobs.query}), 1 ms..60 s; default 900 ms. The first request also waits at most the wait
+     * slice and half the query's time. A query that finishes within it costs one request; a longer
+     * one gets its job id back with that answer and is long-polled, and from then on any stop
+     * cancels its job at once. A stop before that answer has no job id to cancel.
+     */
+    public Builder firstWait(Duration firstWait) {
+      Objects.requireNonNull(firstWait, "firstWait");
+      BigQuerySettings.checkWaitSlice(BigQuerySettings.FIRST_WAIT, DurationParser.format(firstWait), firstWait);
+      this.firstWait = firstWait;
+      return this;
+    }
+
     /** Whether {@code jobs.query} must create a job; default {@link JobCreation#REQUIRED}. */
     public Builder jobCreation(JobCreation jobCreation) {
       this.jobCreation = Objects.requireNonNull(jobCreation, "jobCreation");
@@ -383,7 +399,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
       if (bigquery == null) {
         BigQuerySettings effective = new BigQuerySettings(
             Optional.ofNullable(project), Optional.of(table), Optional.ofNullable(location), base.host(),
-            maximumBytesBilled, labels, base.credentials(), columns, waitSlice, jobCreation, readAttempts);
+            maximumBytesBilled, labels, base.credentials(), columns, waitSlice, firstWait, jobCreation, readAttempts);
         bigquery = ClientFactory.create(effective, deadline);
       }
       String jobLocation = location != null ? location : bigquery.getOptions().getLocation();
@@ -395,7 +411,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
       }
       GamesSql statement = new GamesSql(resolved, names, form);
       QueryRunner runner = new QueryRunner(BigQueryRest.of(bigquery), statement, jobLocation, labels,
-          maximumBytesBilled, pageSize, waitSlice, jobCreation, QueryRunner.readRetry(readAttempts));
+          maximumBytesBilled, pageSize, waitSlice, firstWait, jobCreation, QueryRunner.readRetry(readAttempts));
       return new BigQueryGamesQuery(statement, jobLocation, runner);
     }
   }

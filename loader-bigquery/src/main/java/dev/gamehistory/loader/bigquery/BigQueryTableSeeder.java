@@ -305,7 +305,7 @@ public final class BigQueryTableSeeder {
       if (bigquery == null) {
         BigQuerySettings effective = new BigQuerySettings(base.project(), Optional.of(table), Optional.ofNullable(location),
             base.host(), base.maximumBytesBilled(), base.labels(), base.credentials(), columns, base.waitSlice(),
-            base.jobCreation(), base.readAttempts());
+            base.firstWait(), base.jobCreation(), base.readAttempts());
         bigquery = ClientFactory.create(effective,
             deadline.compareTo(MIN_CLIENT_DEADLINE) < 0 ? MIN_CLIENT_DEADLINE : deadline);
       }

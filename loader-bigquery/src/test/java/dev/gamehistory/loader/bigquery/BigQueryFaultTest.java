@@ -112,9 +112,9 @@ class BigQueryFaultTest {
     assertThat(sent.getBodyAsString()).doesNotContain("\"location\"");
     assertThat(field(sent, "jobCreationMode")).isEqualTo("JOB_CREATION_REQUIRED");
     assertThat(field(sent, "parameterMode")).isEqualTo("NAMED");
-    // jobTimeoutMs is the query's own budget (8 s), timeoutMs the first wait slice (5 s).
+    // jobTimeoutMs is the query's own budget (8 s), timeoutMs the first wait (900 ms).
     assertThat(Long.parseLong(field(sent, "jobTimeoutMs"))).isBetween(7_000L, 8_000L);
-    assertThat(Long.parseLong(field(sent, "timeoutMs"))).isEqualTo(5_000L);
+    assertThat(Long.parseLong(field(sent, "timeoutMs"))).isEqualTo(900L);
     assertThat(sent.getBodyAsString()).doesNotContain("maxResults");
     fake.server.verify(postRequestedFor(urlPathEqualTo(QUERIES))
         .withRequestBody(matchingJsonPath("$.useLegacySql", equalTo("false")))

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *       client's; without one BigQuery runs the job where the table is), a random
  *       {@code requestId}, the job creation mode, {@code jobTimeoutMs} equal to the query's time
  *       budget (BigQuery stops the job when the engine stops waiting, even if no cancel arrives)
- *       and {@code timeoutMs}, the server-side wait: the time left, at most one wait slice. When
- *       its answer is complete, its rows are the result.
+ *       and {@code timeoutMs}, the first wait: at most the first-wait setting, the wait slice and
+ *       half the time left, so that an answer, and with it the job id, comes back well before the
+ *       query's own timeout. When that answer is complete, its rows are the result.
  *   <li>Otherwise the answer names the job: {@code jobs.getQueryResults} long-polls it with
  *       {@code timeoutMs} bounded by the time left and the slice, and returns as soon as the job is
  *       done, with the first page. There is no fixed-interval polling and no status read.
@@ -93,6 +94,7 @@ public final class QueryRunner {
   private final OptionalLong maximumBytesBilled;
   private final OptionalLong pageSize;
   private final Duration waitSlice;
+  private final Duration firstWait;
   private final BigQueryGamesQuery.JobCreation jobCreation;
   private final RetryPolicy readRetry;
   private final Set<Execution> active = ConcurrentHashMap.newKeySet();
@@ -108,11 +110,12 @@ public final class QueryRunner {
    * @param maximumBytesBilled the most bytes a query may bill, when present
    * @param pageSize rows per response, when present; otherwise BigQuery's response size limit
    * @param waitSlice the longest server-side wait of one request
+   * @param firstWait the longest server-side wait of the first request
    * @param jobCreation the job creation mode
    * @param readRetry attempts and backoff of reads retried in place
    */
   public QueryRunner(BigQueryRest rest, GamesSql sql, @Nullable String location, Map<String, String> labels,
-      OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice,
+      OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice, Duration firstWait,
       BigQueryGamesQuery.JobCreation jobCreation, RetryPolicy readRetry) {
     this.rest = Objects.requireNonNull(rest, "rest");
     this.sql = Objects.requireNonNull(sql, "sql");
@@ -121,6 +124,7 @@ public final class QueryRunner {
     this.maximumBytesBilled = Objects.requireNonNull(maximumBytesBilled, "maximumBytesBilled");
     this.pageSize = Objects.requireNonNull(pageSize, "pageSize");
     this.waitSlice = Objects.requireNonNull(waitSlice, "waitSlice");
+    this.firstWait = Objects.requireNonNull(firstWait, "firstWait");
     this.jobCreation = Objects.requireNonNull(jobCreation, "jobCreation");
     this.readRetry = Objects.requireNonNull(readRetry, "readRetry");
   }
@@ -252,7 +256,7 @@ public final class QueryRunner {
       context.onCancel(exchange::abort);
       checkStop();
       Duration budget = context.remaining();
-      QueryRequest request = request(query, budget, waitMillis());
+      QueryRequest request = request(query, budget, firstWaitMillis());
       LOG.debug("jobs.query for {} player(s), request {}", query.players().size(), request.getRequestId());
       QueryResponse first;
       try {
@@ -410,6 +414,11 @@ public final class QueryRunner {
       return Math.max(1, ceilMillis(min(context.remaining(), waitSlice)));
     }
 
+    /** The server-side wait of the first request; see {@link QueryRunner#firstWaitMillis(Duration, Duration, Duration)}. */
+    private long firstWaitMillis() {
+      return QueryRunner.firstWaitMillis(context.remaining(), firstWait, waitSlice);
+    }
+
     /**
      * Throws when the query was stopped (the engine's cancel, close) or its time ran out, after
      * cancelling the job. When the time is out, waits up to {@link #TIMEOUT_GRACE} for the engine's
@@ -486,6 +495,16 @@ public final class QueryRunner {
     private static <T> List<T> listOf(@Nullable List<T> values) {
       return values == null ? List.of() : values;
     }
+  }
+
+  /**
+   * The server-side wait of a query's first request ({@code timeoutMs} of {@code jobs.query}): at
+   * most {@code firstWait}, the wait slice and half the time left, at least 1 ms. A query that
+   * finishes within it costs that one request; one that runs longer gets its job id back with the
+   * answer, well before its own timeout, so that any later stop can cancel it.
+   */
+  static long firstWaitMillis(Duration remaining, Duration firstWait, Duration waitSlice) {
+    return Math.max(1, ceilMillis(min(min(firstWait, waitSlice), remaining.dividedBy(2))));
   }
 
   private static Duration min(Duration a, Duration b) {
