@@ -31,6 +31,11 @@ abstract class EmulatorContract extends LoaderContractTest {
   /** The strategy under test. */
   abstract Strategy strategy();
 
+  /** Where the loader sends its requests: the emulator itself, unless a subclass puts a proxy in front. */
+  String host(BigQueryEmulator emulator) {
+    return emulator.url();
+  }
+
   @BeforeEach
   final void useEmulator(BigQueryEmulator emulator) {
     this.emulator = emulator;
@@ -58,8 +63,9 @@ abstract class EmulatorContract extends LoaderContractTest {
   protected HistoricalGamesLoader createLoader(List<GameRow> rows, LoaderSettings settings) {
     String table = EmulatorTables.newTable("contract", strategy().name().replace('-', '_'));
     EmulatorTables.seed(emulator, table, rows);
-    return HistoricalGamesLoader.fromSettings(
-        settings.toBuilder().backendProperties(emulator.backendProperties(table)).build());
+    Map<String, String> properties = new java.util.HashMap<>(emulator.backendProperties(table));
+    properties.put("bigquery.host", host(emulator));
+    return HistoricalGamesLoader.fromSettings(settings.toBuilder().backendProperties(properties).build());
   }
 
   @Override
