@@ -200,7 +200,7 @@ public final class SettingsKeys {
     add(keys, BIGQUERY_WAIT_SLICE, "longest server-side wait of one request (jobs.query, getQueryResults), 1ms..60s",
         "5s");
     add(keys, BIGQUERY_FIRST_WAIT, "longest server-side wait of a query's first request (also at most wait-slice and"
-        + " half the query's time), 1ms..60s", "900ms");
+        + " a quarter of the query's time), 1ms..60s", "900ms");
     add(keys, BIGQUERY_JOB_CREATION, "required (always a cancellable job) or optional (short-query mode)", "required");
     add(keys, BIGQUERY_READ_ATTEMPTS, "tries of a result read after a transient failure, in place, 1..20", "4");
     for (String field : BIGQUERY_COLUMN_FIELDS) {

@@ -352,7 +352,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
     /**
      * The longest server-side wait of a query's first request ({@code timeoutMs} of
      * {@code jobs.query}), 1 ms..60 s; default 900 ms. The first request also waits at most the wait
-     * slice and half the query's time. A query that finishes within it costs one request; a longer
+     * slice and a quarter of the query's time. A query that finishes within it costs one request; a longer
      * one gets its job id back with that answer and is long-polled, and from then on any stop
      * cancels its job at once. A stop before that answer has no job id to cancel.
      */

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The first wait: the first {@code jobs.query} asks BigQuery to hold it at most
- * {@code bigquery.first-wait} (900 ms), the wait slice and half the query's time, so that a query
+ * {@code bigquery.first-wait} (900 ms), the wait slice and a quarter of the query's time, so that a query
  * that finishes within it costs one request and a longer one has its job id, and can be cancelled,
  * from then on. Against the fake's model of BigQuery's asynchronous {@code jobs.query}: each answer
  * held for its request's {@code timeoutMs} or until the job is done.
@@ -114,18 +114,18 @@ class BigQueryFirstWaitTest {
   }
 
   @Test
-  void load_shortQueryTimeout_firstWaitIsHalfOfIt() {
+  void load_shortQueryTimeout_firstWaitIsAQuarterOfIt() {
     fake.jobsTake(Duration.ofMillis(100), TWO_ROWS);
 
     assertThat(load(settings(Duration.ofSeconds(1), Map.of())).isComplete()).isTrue();
 
-    assertThat(timeoutMs(fake.requestsInOrder().get(0))).isBetween(450L, 500L);
+    assertThat(timeoutMs(fake.requestsInOrder().get(0))).isBetween(200L, 250L);
   }
 
   @Test
   void load_timeoutAfterTheFirstWait_cancelsTheJobFromTheLongPoll() {
     fake.jobsTake(Duration.ofSeconds(60), TWO_ROWS);
-    // The first wait, 750 ms (half the 1.5 s), answers with the job id; the timeout comes during the long-poll.
+    // The first wait, 375 ms (a quarter of the 1.5 s), answers with the job id; the timeout comes during the long-poll.
     LoaderSettings settings = settings(Duration.ofMillis(1500), Map.of());
 
     LoadResult result = load(settings);
@@ -133,7 +133,7 @@ class BigQueryFirstWaitTest {
     assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
     assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "jobs.cancel");
     List<LoggedRequest> sent = fake.requestsInOrder();
-    assertThat(timeoutMs(sent.get(0))).isBetween(700L, 750L);
+    assertThat(timeoutMs(sent.get(0))).isBetween(340L, 375L);
     assertThat(sent.get(2).getUrl()).startsWith(FakeBigQueryServer.JOBS + "/job-" + field(sent.get(0), "requestId")
         + "/cancel");
     // From the engine's decision to the cancel's arrival: a disconnect and one request. On a quiet

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *       {@code requestId}, the job creation mode, {@code jobTimeoutMs} equal to the query's time
  *       budget (BigQuery stops the job when the engine stops waiting, even if no cancel arrives)
  *       and {@code timeoutMs}, the first wait: at most the first-wait setting, the wait slice and
- *       half the time left, so that an answer, and with it the job id, comes back well before the
+ *       a quarter of the time left, so that an answer, and with it the job id, comes back well before the
  *       query's own timeout. When that answer is complete, its rows are the result.
  *   <li>Otherwise the answer names the job: {@code jobs.getQueryResults} long-polls it with
  *       {@code timeoutMs} bounded by the time left and the slice, and returns as soon as the job is
@@ -499,12 +499,12 @@ public final class QueryRunner {
 
   /**
    * The server-side wait of a query's first request ({@code timeoutMs} of {@code jobs.query}): at
-   * most {@code firstWait}, the wait slice and half the time left, at least 1 ms. A query that
+   * most {@code firstWait}, the wait slice and a quarter of the time left, at least 1 ms. A query that
    * finishes within it costs that one request; one that runs longer gets its job id back with the
    * answer, well before its own timeout, so that any later stop can cancel it.
    */
   static long firstWaitMillis(Duration remaining, Duration firstWait, Duration waitSlice) {
-    return Math.max(1, ceilMillis(min(min(firstWait, waitSlice), remaining.dividedBy(2))));
+    return Math.max(1, ceilMillis(min(min(firstWait, waitSlice), remaining.dividedBy(4))));
   }
 
   private static Duration min(Duration a, Duration b) {
