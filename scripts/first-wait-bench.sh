@@ -126,11 +126,14 @@ job = json.load(sys.stdin)["jobs"][-1]
 report = json.load(open(sys.argv[1]))["report"]
 attempt = report["attempts"][0]
 started = datetime.datetime.fromisoformat(report["startedAt"].replace("Z", "+00:00")).timestamp() * 1000
-decided = started + attempt["startedAtMs"] + attempt["durationMs"]
+query_started = started + attempt["startedAtMs"]
+decided = query_started + attempt["durationMs"]
+delay = float(sys.argv[2])
 cancel = job["cancel_requested_ms"]
 # The proxy notes a request after holding it DELAY_MS: its arrival is that much earlier.
-after = "none" if cancel is None else "%d ms" % round(cancel - float(sys.argv[2]) - decided)
+after = "none" if cancel is None else "%d ms" % round(cancel - delay - decided)
 print("  360 players, 1 s timeout (%s): cancel reached the proxy %s after the engine stopped the query"
-      % (attempt["outcome"], after))
+      " (its jobs.query reached the proxy %d ms after the query started)"
+      % (attempt["outcome"], after, round(job["created_ms"] - delay - query_started)))
 ' "$work/load.json" "$DELAY_MS"
 done

@@ -17,8 +17,10 @@ have (it runs every query to the end inside jobs.query):
     id); otherwise {"jobComplete": false} with the proxy's job id.
   - jobs.getQueryResults (GET .../queries/JOB) of such a job long-polls it: held until the job is
     done or the request's timeoutMs has passed; then {"jobComplete": false}, or the job's error,
-    or the upstream's getQueryResults of its own job (so maxResults and page tokens page as the
-    upstream pages), with the proxy's job id in place of the upstream's.
+    or a page of the upstream's answer, served from the proxy's memory as BigQuery serves a
+    finished job's result (not asked of the upstream again: the emulator re-reads a job's result
+    slowly): maxResults rows from the pageToken or startIndex, the next page's token being the
+    next row's index, as the emulator pages.
   - jobs.get (GET .../jobs/JOB) answers the job: RUNNING, or DONE with its error, or DONE with
     the bytes the upstream processed and a destination table of the proxy's (dataset
     "_proxy_results", table JOB), which tabledata.list (GET .../datasets/_proxy_results/tables/JOB/
@@ -178,9 +180,16 @@ class Job:
         # Set when done: ("answer", status, headers, body bytes) or ("error", status, payload dict).
         self.result = None
         self.upstream_job_id = None
+        self.parsed = None  # the upstream's answer, parsed on first need
 
     def reference(self):
         return {"projectId": self.project, "jobId": self.id, "location": self.location}
+
+    def answer(self):
+        """The upstream's answer of a job that succeeded, parsed once."""
+        if self.parsed is None:
+            self.parsed = json.loads(self.result[3])
+        return self.parsed
 
     def describe(self):
         return {
@@ -438,9 +447,16 @@ class ProxyHandler(BaseHTTPRequestHandler):
             elif result[0] == "error":
                 self.send_json(result[1], result[2])
                 self.log_verbose(kind, result[1], started)
+            elif not any(query.get(name) for name in ("pageToken", "startIndex", "maxResults")):
+                # The whole result: the upstream's answer as it came, with the proxy's job id.
+                payload = result[3]
+                if job.upstream_job_id:
+                    payload = payload.replace(job.upstream_job_id.encode("utf-8"), job.id.encode("utf-8"))
+                self.send_upstream(200, "OK", result[2], payload)
+                self.log_verbose(kind, 200, started)
             else:
-                self.relay_as(job, "/bigquery/v2/projects/%s/queries/%s" % (job.project, job.upstream_job_id),
-                              url.query, kind, started)
+                self.send_json(200, self.results_page(job, query))
+                self.log_verbose(kind, 200, started)
             return True
         match = JOB_PATH.match(url.path)
         job = jobs.get(match.group(2)) if match else None
@@ -470,7 +486,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             resource["status"] = {"state": "DONE", "errorResult": errors[0], "errors": errors}
             resource["statistics"]["endTime"] = str(job.done_ms)
         else:
-            answer = json.loads(result[3])
+            answer = job.answer()
             processed = str(answer.get("totalBytesProcessed", "0"))
             resource["status"] = {"state": "DONE"}
             resource["configuration"]["query"]["destinationTable"] = {
@@ -482,9 +498,23 @@ class ProxyHandler(BaseHTTPRequestHandler):
         return resource
 
     @staticmethod
+    def results_page(job, query):
+        """getQueryResults of a finished job: a page of the upstream's answer, with the proxy's job id."""
+        answer = job.answer()
+        page = ProxyHandler.table_data(job, query)
+        response = {"kind": "bigquery#getQueryResultsResponse", "jobComplete": True, "jobReference": job.reference(),
+                    "totalRows": page["totalRows"], "rows": page["rows"]}
+        for field in ("schema", "totalBytesProcessed", "cacheHit"):
+            if field in answer:
+                response[field] = answer[field]
+        if "pageToken" in page:
+            response["pageToken"] = page["pageToken"]
+        return response
+
+    @staticmethod
     def table_data(job, query):
         """tabledata.list of a finished job's destination table: a page of the upstream's rows."""
-        rows = json.loads(job.result[3]).get("rows") or []
+        rows = job.answer().get("rows") or []
         start = 0
         for name in ("pageToken", "startIndex"):
             if query.get(name):
@@ -558,27 +588,9 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 error = error_body(status, "backendError", payload.decode("utf-8", "replace"))
             jobs.finish(job, "failed", ("error", status, error))
             return
-        upstream_job_id = None
-        try:
-            upstream_job_id = json.loads(payload).get("jobReference", {}).get("jobId")
-        except ValueError:
-            pass
+        match = re.search(rb'"jobReference"\s*:\s*\{[^}]*"jobId"\s*:\s*"([^"]+)"', payload)
+        upstream_job_id = match.group(1).decode("utf-8") if match else None
         jobs.finish(job, "succeeded", ("answer", status, answer_headers, payload), upstream_job_id)
-
-    def relay_as(self, job, upstream_path, query_string, kind, started):
-        """Forwards a read of a done job to the upstream's own job, its id shown as the proxy's."""
-        target = upstream_path + ("?" + query_string if query_string else "")
-        try:
-            status, reason, headers, payload = self.exchange("GET", target, self.headers, None, identity=True)
-        except (OSError, http.client.HTTPException) as e:
-            message = "latency-proxy: upstream %s failed: %s" % (self.server.upstream.geturl(), e or type(e).__name__)
-            self.send_json(502, {"error": {"code": 502, "message": message, "status": "UNAVAILABLE"}})
-            self.log_verbose(kind, 502, started)
-            return
-        if job.upstream_job_id:
-            payload = payload.replace(job.upstream_job_id.encode("utf-8"), job.id.encode("utf-8"))
-        self.send_upstream(status, reason, headers, payload)
-        self.log_verbose(kind, status, started)
 
     def log_verbose(self, kind, status, started):
         if self.server.verbose:

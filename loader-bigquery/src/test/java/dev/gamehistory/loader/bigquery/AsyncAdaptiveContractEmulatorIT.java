@@ -22,7 +22,12 @@ class AsyncAdaptiveContractEmulatorIT extends EmulatorContract {
   }
 
   @Override
-  synchronized String host(BigQueryEmulator emulator) {
+  String host(BigQueryEmulator emulator) {
+    return proxyFor(emulator).url();
+  }
+
+  /** The class's proxy, started on first use. */
+  private static synchronized LatencyProxy proxyFor(BigQueryEmulator emulator) {
     if (proxy == null) {
       try {
         proxy = LatencyProxy.start(emulator.url(), "--async-jobs", "--max-hold-ms", "0");
@@ -33,11 +38,11 @@ class AsyncAdaptiveContractEmulatorIT extends EmulatorContract {
         throw new IllegalStateException("interrupted while starting the latency proxy", e);
       }
     }
-    return proxy.url();
+    return proxy;
   }
 
   @AfterAll
-  static void stopProxy() {
+  static synchronized void stopProxy() {
     if (proxy != null) {
       proxy.close();
       proxy = null;

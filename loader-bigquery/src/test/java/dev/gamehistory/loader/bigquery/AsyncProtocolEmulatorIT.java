@@ -185,7 +185,12 @@ class AsyncProtocolEmulatorIT {
   @Test
   void loadAsync_cancelledInsideTheFirstWait_hasNoJobIdAndTheJobEndsAtItsJobTimeout() throws Exception {
     try (LatencyProxy proxy = LatencyProxy.start(emulator.url(), "--async-jobs", "--min-job-ms", "60000")) {
-      LoaderSettings settings = settings(proxy, Duration.ofSeconds(2), Duration.ofSeconds(10));
+      // A first wait of 2 s (a quarter of the 8 s budget): the cancel comes well inside it.
+      Map<String, String> properties = new HashMap<>(settings(proxy, Duration.ofSeconds(8), Duration.ofSeconds(10))
+          .backendProperties());
+      properties.put("bigquery.first-wait", "2s");
+      LoaderSettings settings = settings(proxy, Duration.ofSeconds(8), Duration.ofSeconds(10)).toBuilder()
+          .backendProperties(properties).build();
       try (HistoricalGamesLoader loader = HistoricalGamesLoader.builder()
           .backend(BigQueryGamesQuery.builder().fromSettings(settings).build()).settings(settings).build()) {
         CompletableFuture<LoadResult> load = loader.loadAsync(LoadRequest.of(DATE, PLAYERS));
@@ -196,18 +201,18 @@ class AsyncProtocolEmulatorIT {
         load.cancel(true);
       }
 
-      // The stop came before the first answer (held 500 ms, a quarter of the 2 s budget): no job id,
-      // no cancel. The job's jobTimeoutMs (the query's 2 s budget) ends it.
+      // The stop came before the first answer: no job id, no cancel. The job's jobTimeoutMs (the
+      // query's 8 s budget) ends it.
       assertThat(proxy.requestsByKind()).isEqualTo(Map.of(QUERY, 1));
       LatencyProxy.ProxyJob job = proxy.jobs().get(0);
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while ("running".equals(job.outcome()) && System.nanoTime() < end) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         job = proxy.jobs().get(0);
       }
       assertThat(job.outcome()).isEqualTo("timed_out");
       assertThat(job.cancelRequestedMillis()).isNull();
-      assertThat(job.doneMillis() - job.createdMillis()).isBetween(1500L, 2500L);
+      assertThat(job.doneMillis() - job.createdMillis()).isBetween(7500L, 8500L);
     }
   }
 }

@@ -387,6 +387,25 @@ class BigQueryFaultTest {
   }
 
   @Test
+  void load_pageReadAnsweredWithABackendError_retriedInPlaceForTheJobCompleted() {
+    fake.queryCompletesPaged(TWO_ROWS, 1);
+    fake.server.stubFor(results().withQueryParam("pageToken", equalTo("page-2")).inScenario("page")
+        .whenScenarioStateIs(STARTED)
+        .willReturn(error(503, "backendError", "Error encountered during execution. Retrying may solve the problem."))
+        .willSetStateTo("ok"));
+    fake.server.stubFor(results().withQueryParam("pageToken", equalTo("page-2")).inScenario("page")
+        .whenScenarioStateIs("ok")
+        .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS.subList(1, 2), null, 2)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).pageSize(1).build(), PLAYERS);
+
+    // The first answer said the job completed: the error is the page read's, not the job's.
+    assertThat(result.isComplete()).isTrue();
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults page-2", "getQueryResults page-2");
+  }
+
+  @Test
   void load_readsKeepFailing_cancelsTheJobThenTheEngineRetries() {
     fake.queryRuns();
     fake.server.stubFor(results().willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));

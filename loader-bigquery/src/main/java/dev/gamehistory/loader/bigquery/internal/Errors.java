@@ -129,7 +129,7 @@ public final class Errors {
 
   /**
    * What a failed {@code getQueryResults} says about the job, by the answer BigQuery gave:
-   * {@link ReadFailure#READ} when there was none (an I/O failure), or it was HTTP 429, a
+   * {@link ReadFailure#READ} when there was none (an I/O failure), or it was HTTP 408 or 429, a
    * {@code rateLimitExceeded} of the request, or a 5xx without a BigQuery error reason (a front
    * end's page); {@link ReadFailure#REFUSED} for a 4xx without a reason or with a reason that
    * refuses the request ({@code notFound}, {@code accessDenied}, {@code invalid}, ...); otherwise
@@ -149,7 +149,7 @@ public final class Errors {
     if (reason != null && reason.isBlank()) {
       reason = null;
     }
-    if (code == 429 || "rateLimitExceeded".equals(reason) || (code >= 500 && reason == null)) {
+    if (code == 408 || code == 429 || "rateLimitExceeded".equals(reason) || (code >= 500 && reason == null)) {
       return ReadFailure.READ;
     }
     if (reason == null || REFUSED_READ_REASONS.contains(reason)) {

@@ -347,6 +347,10 @@ public final class QueryRunner {
           checkStop();
           BackendException failure = Errors.classify(e);
           Errors.ReadFailure kind = Errors.readFailure(e);
+          if (jobOver && kind == Errors.ReadFailure.JOB) {
+            // The job completed: an error reading one of its pages is the read's, not the job's.
+            kind = failure.isRetryable() ? Errors.ReadFailure.READ : Errors.ReadFailure.REFUSED;
+          }
           if (kind == Errors.ReadFailure.JOB) {
             // BigQuery answers a failed job's error on every read of it: reading again never helps.
             jobOver = true;

@@ -6,6 +6,7 @@ import com.google.cloud.bigquery.BigQueryError;
 import com.google.cloud.bigquery.BigQueryException;
 import dev.gamehistory.loader.BackendException;
 import com.google.api.services.bigquery.model.ErrorProto;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,50 @@ class ErrorsTest {
     assertThat(three.reason()).isEqualTo("invalid");
     assertThat(three).hasMessage("rows skipped (and 2 more error(s) in the same answer)");
     assertThat(three.isRetryable()).isFalse();
+  }
+
+  @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
+  @CsvSource({
+      "0, , READ",
+      "429, , READ",
+      "408, , READ",
+      "403, rateLimitExceeded, READ",
+      "503, , READ",
+      "502, , READ",
+      "503, backendError, JOB",
+      "500, internalError, JOB",
+      "400, jobInternalError, JOB",
+      "400, bytesBilledLimitExceeded, JOB",
+      "400, invalidQuery, JOB",
+      "403, jobRateLimitExceeded, JOB",
+      "400, stopped, JOB",
+      "404, notFound, REFUSED",
+      "403, accessDenied, REFUSED",
+      "400, invalid, REFUSED",
+      "400, , REFUSED",
+      "401, , REFUSED",
+  })
+  void readFailure_byTheAnswer(int code, String reason, Errors.ReadFailure expected) {
+    IOException failure;
+    if (code == 0) {
+      failure = new java.net.SocketException("Connection reset");
+    } else {
+      com.google.api.client.googleapis.json.GoogleJsonError details = new com.google.api.client.googleapis.json.GoogleJsonError();
+      details.setCode(code);
+      details.setMessage("the message");
+      if (reason != null) {
+        com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo info =
+            new com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo();
+        info.setReason(reason);
+        info.setMessage("the message");
+        details.setErrors(List.of(info));
+      }
+      failure = new com.google.api.client.googleapis.json.GoogleJsonResponseException(
+          new com.google.api.client.http.HttpResponseException.Builder(code, "status", new com.google.api.client.http.HttpHeaders()),
+          details);
+    }
+
+    assertThat(Errors.readFailure(failure)).isEqualTo(expected);
   }
 
   @Test
