@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the strategies against the BigQuery emulator with `hgl bench`: for each strategy a fresh
 # emulator (it slows down as it keeps every job's result), seeded with the default generated league,
-# then 1 warm-up and RUNS loads per players count. Prints hgl bench's table for each strategy.
+# then WARMUPS warm-up rounds (default 1: an emulator load takes seconds) and RUNS loads per players
+# count. Prints hgl bench's table for each strategy.
 #
 #   bash scripts/emulator-bench.sh                     # 118 and 360 players, 5 runs, 4 strategies
 #   RUNS=3 PLAYERS=360 STRATEGIES="batch adaptive" bash scripts/emulator-bench.sh
@@ -16,6 +17,7 @@ EMULATOR="${HGL_BQ_EMULATOR:-$(go env GOPATH)/bin/bigquery-emulator}"
 PORT="${PORT:-19150}"
 GRPC_PORT=$((PORT + 1))
 RUNS="${RUNS:-5}"
+WARMUPS="${WARMUPS:-1}"
 PLAYERS="${PLAYERS:-118,360}"
 STRATEGIES="${STRATEGIES:-batch chunked:100 per-player adaptive}"
 DATE="${DATE:-2022-04-11}"
@@ -47,7 +49,7 @@ for strategy in $STRATEGIES; do
   done
   java -jar "$JAR" seed "${BQ[@]}" > "$work/seed.log"
   echo "== $strategy (fresh emulator, $(grep -c . "$work/players.txt") players on file, date $DATE)"
-  java -jar "$JAR" bench "${BQ[@]}" --players "$PLAYERS" --strategies "$strategy" --runs "$RUNS" \
+  java -jar "$JAR" bench "${BQ[@]}" --players "$PLAYERS" --strategies "$strategy" --runs "$RUNS" --warmups "$WARMUPS" \
     --players-file "$work/players.txt" --date "$DATE" || true
   kill "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
   emulator_pid=""

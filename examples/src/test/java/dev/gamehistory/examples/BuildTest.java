@@ -73,7 +73,26 @@ class BuildTest {
       assertThat(text(dependency, "version")).isEqualTo("${project.version}");
       listed.add(text(dependency, "artifactId"));
     }
-    assertThat(listed).isEqualTo(publishedModules()).contains("loader-api", "loader-bigquery", "loader-testkit");
+    assertThat(listed).isEqualTo(publishedModules())
+        .contains("loader-api", "loader-inmemory", "loader-bigquery", "loader-testkit");
+  }
+
+  @Test
+  void inMemoryBackend_bringsNoTestLibraryAndTheTestkitBringsIt() throws Exception {
+    Element inMemory = pom(ROOT.resolve("loader-inmemory/pom.xml")).getDocumentElement();
+    List<String> compile = new ArrayList<>();
+    for (Element dependency : children(children(inMemory, "dependencies").get(0), "dependency")) {
+      if (!"test".equals(text(dependency, "scope"))) {
+        compile.add(text(dependency, "groupId") + ":" + text(dependency, "artifactId"));
+      }
+    }
+    assertThat(compile).containsExactly("dev.gamehistory:loader-api", "org.jspecify:jspecify");
+    Element testkit = pom(ROOT.resolve("loader-testkit/pom.xml")).getDocumentElement();
+    assertThat(children(children(testkit, "dependencies").get(0), "dependency"))
+        .anySatisfy(dependency -> {
+          assertThat(text(dependency, "artifactId")).isEqualTo("loader-inmemory");
+          assertThat(text(dependency, "scope")).isEmpty();
+        });
   }
 
   @Test

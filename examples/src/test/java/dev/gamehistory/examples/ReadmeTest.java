@@ -12,12 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's quickstart is {@link Quickstart}'s code, and that code runs. */
+/**
+ * The README's Java snippets are the code of {@link Quickstart}, {@link RepeatedLoads} and the
+ * coordinator's manual-time test ({@code CoordinatorOnManualTimeTest}, which runs with the tests),
+ * imports included, and that code runs.
+ */
 class ReadmeTest {
 
   private static final Path MODULE = Path.of(System.getProperty("user.dir"));
   private static final Path QUICKSTART = MODULE.resolve("src/main/java/dev/gamehistory/examples/Quickstart.java");
   private static final Path REPEATED = MODULE.resolve("src/main/java/dev/gamehistory/examples/RepeatedLoads.java");
+  private static final Path MANUAL_TIME =
+      MODULE.resolve("src/test/java/dev/gamehistory/examples/coordinator/CoordinatorOnManualTimeTest.java");
   private static final Path README = MODULE.resolve("../README.md").normalize();
 
   @Test
@@ -38,7 +44,7 @@ class ReadmeTest {
         line -> assertThat(line).isEqualTo("daniellong: no game in the window"),
         line -> assertThat(line).isEqualTo("nosuchplayer: no game in the window"),
         line -> assertThat(line).matches(
-            "adaptive\\(initial-chunk=all, parallelism=4\\): 1 queries, 88 rows, 0 retries, 0 splits, 0 fallbacks, \\d+ ms"));
+            "adaptive\\(initial-chunk=all, parallelism=4\\): 1 query, 88 rows, 0 retries, 0 splits, 0 fallbacks, \\d+ ms"));
   }
 
   @Test
@@ -58,25 +64,50 @@ class ReadmeTest {
   }
 
   @Test
-  void readme_holdsTheRepeatedLoadsExampleVerbatim() throws IOException {
-    assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8))).contains(block(REPEATED));
+  void readme_holdsTheManualTimeCoordinatorTestVerbatimWithItsImports() throws IOException {
+    assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8))).contains(snippet(MANUAL_TIME));
   }
 
   @Test
-  void readme_holdsTheQuickstartVerbatim() throws IOException {
-    String block = quickstartBlock();
+  void readme_holdsTheRepeatedLoadsExampleVerbatimWithItsImports() throws IOException {
+    assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8))).contains(snippet(REPEATED));
+  }
+
+  @Test
+  void readme_holdsTheQuickstartVerbatimWithItsImports() throws IOException {
+    String block = block(QUICKSTART);
     assertThat(block.lines().count()).isBetween(8L, 20L);
 
     assertThat(README).as("the README at %s", README).exists();
     assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8)))
-        .as("a ```java fence of %s holding exactly the lines between // README:begin and // README:end of %s",
-            README, QUICKSTART)
-        .contains(block);
+        .as("a ```java fence of %s holding exactly the imports of %s, a blank line and the lines between"
+            + " // README:begin and // README:end", README, QUICKSTART)
+        .contains(snippet(QUICKSTART));
   }
 
-  /** The lines between the markers, without the indentation they share. */
-  static String quickstartBlock() throws IOException {
-    return block(QUICKSTART);
+  @Test
+  void snippet_startsWithTheFilesImportsThenTheCode() throws IOException {
+    String snippet = snippet(QUICKSTART);
+
+    assertThat(snippet).startsWith("import dev.gamehistory.loader.HistoricalGamesLoader;\n")
+        .contains("import java.util.Map;\n\nLoaderSettings settings = ");
+    assertThat(imports(QUICKSTART).lines()).allMatch(line -> line.startsWith("import "));
+  }
+
+  /** A README snippet: the file's import lines, a blank line, then the lines between its markers. */
+  static String snippet(Path source) throws IOException {
+    return imports(source) + "\n" + block(source);
+  }
+
+  /** The import lines of {@code source}, in order, each ending with a newline. */
+  static String imports(Path source) throws IOException {
+    StringBuilder imports = new StringBuilder();
+    for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
+      if (line.startsWith("import ")) {
+        imports.append(line).append('\n');
+      }
+    }
+    return imports.toString();
   }
 
   /** The lines between the markers of {@code source}, without the indentation they share. */

@@ -1,6 +1,7 @@
 package dev.gamehistory.loader;
 
 import dev.gamehistory.loader.internal.DurationParser;
+import dev.gamehistory.loader.internal.Plural;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -43,6 +44,6 @@ public record BatchingPolicy(Duration maxDelay, int maxPlayers) {
 
   /** A readable description, e.g. {@code batch up to 500 players within 5ms}. */
   public String describe() {
-    return "batch up to " + maxPlayers + " players within " + DurationParser.format(maxDelay);
+    return "batch up to " + Plural.count(maxPlayers, "player", "players") + " within " + DurationParser.format(maxDelay);
   }
 }

@@ -1,5 +1,6 @@
 package dev.gamehistory.loader;
 
+import dev.gamehistory.loader.internal.Plural;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -44,6 +45,7 @@ public record CachePolicy(boolean enabled, int maximumPlayers, Duration expireAf
 
   /** A readable description, e.g. {@code cache 10000 players for 600000 ms} or {@code no cache}. */
   public String describe() {
-    return enabled ? "cache " + maximumPlayers + " players for " + expireAfterWrite.toMillis() + " ms" : "no cache";
+    return enabled ? "cache " + Plural.count(maximumPlayers, "player", "players") + " for " + expireAfterWrite.toMillis()
+        + " ms" : "no cache";
   }
 }

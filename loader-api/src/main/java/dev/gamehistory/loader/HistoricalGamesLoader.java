@@ -26,7 +26,10 @@ public interface HistoricalGamesLoader extends AutoCloseable {
   long DEADLINE_GRACE_MILLIS = 200;
 
   /**
-   * Loads the request's players, blocking until each has an outcome or the deadline passes.
+   * Loads the request's players, blocking until each has an outcome or the deadline passes. The
+   * default waits for {@link #loadAsync}; the library's loaders wait through their time source
+   * ({@link TimeSource#work()}), so on a manual clock (the testkit's {@code ManualTime}) they drive
+   * time themselves.
    *
    * @throws IllegalStateException when the loader is closed
    * @throws LoadCancelledException when the calling thread is interrupted (the load is cancelled)
@@ -69,7 +72,8 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    * line for the loads the cache makes of it. Waits are timed on a timer thread of its own.
    *
    * @throws IllegalArgumentException when the policy is disabled
-   * @throws IllegalStateException when no cache store is on the class path (add {@code loader-cache})
+   * @throws IllegalStateException when no caching loader provider is on the class path (add
+   *     {@code loader-cache})
    */
   static CachingLoader caching(HistoricalGamesLoader loader, CachePolicy policy) {
     return Caching.wrap(Objects.requireNonNull(loader, "loader"), Objects.requireNonNull(policy, "policy"), null);
@@ -100,8 +104,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
       }
       known.add(provider.name());
     }
-    throw new LoaderSettingsException("backend", name,
-        "backend: unknown backend '" + name + "'; available on the class path: " + known);
+    throw LoaderSettingsException.unknownBackend(name, known);
   }
 
   /** Builds a {@link HistoricalGamesLoader} running the engine over a backend. */

@@ -1,5 +1,6 @@
 package dev.gamehistory.loader;
 
+import dev.gamehistory.loader.internal.Plural;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -24,7 +25,8 @@ public final class IncompleteLoadException extends RuntimeException {
         .map(e -> e.getKey() + " (" + e.getValue().kind() + ")")
         .collect(Collectors.joining(", "));
     String more = failures.size() > LISTED ? ", and " + (failures.size() - LISTED) + " more" : "";
-    return failures.size() + " of " + result.outcomes().size() + " player(s) failed: " + listed + more;
+    return failures.size() + " of " + Plural.count(result.outcomes().size(), "player", "players") + " failed: " + listed
+        + more;
   }
 
   /** The whole result, with the players that did load. */

@@ -1,5 +1,6 @@
 package dev.gamehistory.loader;
 
+import dev.gamehistory.loader.internal.Plural;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,9 +125,10 @@ public record LoadReport(
    */
   public String summary() {
     String cached = cache.map(c -> c.hits() + " cached, " + c.shared() + " shared, ").orElse("");
-    return strategy + ": " + queryCount() + " queries, " + rows() + " rows, " + retries() + " retries, "
-        + count(ReportEvent.Kind.SPLIT) + " splits, " + count(ReportEvent.Kind.FALLBACK) + " fallbacks, "
-        + cached + elapsed.toMillis() + " ms";
+    return strategy + ": " + Plural.count(queryCount(), "query", "queries") + ", " + Plural.count(rows(), "row", "rows")
+        + ", " + Plural.count(retries(), "retry", "retries") + ", "
+        + Plural.count(count(ReportEvent.Kind.SPLIT), "split", "splits") + ", "
+        + Plural.count(count(ReportEvent.Kind.FALLBACK), "fallback", "fallbacks") + ", " + cached + elapsed.toMillis() + " ms";
   }
 
   private Optional<Long> sum(java.util.function.Function<BackendStatistics, Optional<Long>> field) {

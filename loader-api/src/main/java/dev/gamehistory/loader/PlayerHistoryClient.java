@@ -1,7 +1,6 @@
 package dev.gamehistory.loader;
 
 import dev.gamehistory.loader.internal.Batcher;
-import dev.gamehistory.loader.internal.Futures;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.LocalDate;
 import java.util.List;
@@ -97,7 +96,7 @@ public final class PlayerHistoryClient implements AutoCloseable {
    * @throws LoadCancelledException when the calling thread is interrupted
    */
   public PlayerOutcome load(String player, LocalDate gameDate) {
-    return Futures.await(loadAsync(player, gameDate));
+    return batcher.await(loadAsync(player, gameDate));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.gamehistory.loader;
 
+import dev.gamehistory.loader.internal.Plural;
 import java.time.Duration;
 
 /** A query ran past its per-query timeout; the engine cancelled it through the backend. */
@@ -19,7 +20,8 @@ public final class QueryTimeoutException extends LoaderException {
   /** A query of {@code players} players that did not finish within {@code timeout}. */
   public static QueryTimeoutException of(Duration timeout, int players) {
     return new QueryTimeoutException(
-        "query for " + players + " player(s) did not finish within its timeout of " + timeout.toMillis() + " ms; cancelled",
+        "query for " + Plural.count(players, "player", "players") + " did not finish within its timeout of "
+            + timeout.toMillis() + " ms; cancelled",
         timeout,
         players);
   }

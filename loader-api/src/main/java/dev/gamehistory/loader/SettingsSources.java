@@ -3,22 +3,13 @@ package dev.gamehistory.loader;
 import dev.gamehistory.loader.internal.SettingsKeys;
 import dev.gamehistory.loader.internal.SettingsLayer;
 import dev.gamehistory.loader.internal.SettingsParser;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * Settings gathered from layered sources, each value remembering where it came from: the defaults,
@@ -26,7 +17,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * SettingsSources.Resolved resolved = SettingsSources.builder()
- *     .add("file /etc/hgl.properties", SettingsSources.readProperties(Path.of("/etc/hgl.properties")))
+ *     .file(Path.of("/etc/hgl.properties"))
  *     .environment(System.getenv())
  *     .add("--set", commandLineValues)
  *     .build()
@@ -35,7 +26,13 @@ import java.util.TreeMap;
  * }</pre>
  *
  * <p>Keys, values and rules are those of {@link LoaderSettings#fromMap(Map, Map)}; {@link #knownKeys()}
- * lists every key. Immutable and thread-safe.
+ * lists every key. The top layer wins: where a higher layer chooses a strategy (or fallback) that
+ * does not use a lower layer's {@code chunk-size} or {@code parallelism}, that key is ignored (an
+ * {@link Entry} with {@link Entry#ignored()} set, and one WARN line per resolution on the logger
+ * {@code dev.gamehistory.loader.settings}), not an error; the same key given in the layer that
+ * chose such a strategy, or above it, is an error. Every message names the key, where its value came
+ * from (a file and line, {@code environment variable HGL_...}, the origin given to {@link
+ * Builder#add}) and the value. Immutable and thread-safe.
  */
 public final class SettingsSources {
 
@@ -43,7 +40,7 @@ public final class SettingsSources {
   public static final String DEFAULT_ORIGIN = "default";
 
   /** The key of errors about reading a settings file. */
-  public static final String CONFIG_KEY = "config";
+  public static final String CONFIG_KEY = SettingsLayer.CONFIG_KEY;
 
   private final List<SettingsLayer> layers;
 
@@ -74,36 +71,14 @@ public final class SettingsSources {
   }
 
   /**
-   * Reads a {@code .properties} file, as UTF-8, into a map sorted by key.
+   * Reads a {@code .properties} file, as UTF-8, into a map sorted by key; {@link Builder#file} also
+   * keeps the line of each value.
    *
    * @throws LoaderSettingsException with key {@value #CONFIG_KEY}, naming the path and the reason,
    *     when the file cannot be read or is malformed
    */
   public static Map<String, String> readProperties(Path file) {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (NoSuchFileException e) {
-      throw unreadable(file, "no such file", e);
-    } catch (AccessDeniedException e) {
-      throw unreadable(file, "permission denied", e);
-    } catch (CharacterCodingException e) {
-      throw unreadable(file, "not UTF-8 text", e);
-    } catch (IOException e) {
-      throw unreadable(file, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw unreadable(file, "malformed properties: " + e.getMessage(), e);
-    }
-    Map<String, String> values = new TreeMap<>();
-    for (String name : properties.stringPropertyNames()) {
-      values.put(name, properties.getProperty(name));
-    }
-    return Collections.unmodifiableMap(values);
-  }
-
-  private static LoaderSettingsException unreadable(Path file, String reason, Exception cause) {
-    return new LoaderSettingsException(CONFIG_KEY, file.toString(),
-        CONFIG_KEY + ": cannot read settings file (" + reason + "); got '" + file + "'", cause);
+    return SettingsLayer.readProperties(file);
   }
 
   /** Collects the layers of a {@link SettingsSources}; later layers override earlier ones. */
@@ -117,7 +92,34 @@ public final class SettingsSources {
      * {@link Resolved#entries()}, e.g. {@code file /etc/hgl.properties} or {@code --set}.
      */
     public Builder add(String origin, Map<String, String> values) {
-      layers.add(SettingsLayer.values(origin, values));
+      layers.add(SettingsLayer.values(Objects.requireNonNull(origin, "origin"), values));
+      return this;
+    }
+
+    /**
+     * Adds a layer read from a {@code .properties} file (UTF-8); each value's origin is the file
+     * and the line of its key, e.g. {@code ops.properties:3}.
+     *
+     * @throws LoaderSettingsException with key {@value #CONFIG_KEY}, naming the path and the reason,
+     *     when the file cannot be read or is malformed
+     */
+    public Builder file(Path file) {
+      layers.add(SettingsLayer.file(Objects.requireNonNull(file, "file")));
+      return this;
+    }
+
+    /**
+     * Adds a layer of settings keys, each value with its own origin (e.g. the property source a
+     * framework read it from).
+     */
+    public Builder addWithOrigins(Map<String, Sourced> values) {
+      Map<String, String> plain = new LinkedHashMap<>();
+      Map<String, String> origins = new LinkedHashMap<>();
+      values.forEach((key, value) -> {
+        plain.put(key, value.value());
+        origins.put(key, value.origin());
+      });
+      layers.add(SettingsLayer.sourced(plain, origins));
       return this;
     }
 
@@ -125,7 +127,7 @@ public final class SettingsSources {
      * Adds a layer read from environment variables: {@code HGL_} followed by a key upper-cased, with
      * {@code .} and {@code -} as {@code _} (e.g. {@code HGL_RETRY_MAX_ATTEMPTS}). Other variables
      * are ignored; an {@code HGL_} variable that names no key is an error when resolving. Values
-     * have the origin {@code environment (HGL_...)}.
+     * have the origin {@code environment variable HGL_...}.
      */
     public Builder environment(Map<String, String> environment) {
       layers.add(SettingsLayer.environment(environment));
@@ -157,23 +159,51 @@ public final class SettingsSources {
   }
 
   /**
+   * A value and where it came from, for {@link Builder#addWithOrigins}.
+   *
+   * @param value the value as given
+   * @param origin where it came from, as messages and {@link Entry#origin()} will name it
+   */
+  public record Sourced(String value, String origin) {
+    /** Checks that no field is null. */
+    public Sourced {
+      Objects.requireNonNull(value, "value");
+      Objects.requireNonNull(origin, "origin");
+    }
+  }
+
+  /**
    * One resolved setting.
    *
    * @param key the settings key
    * @param value the value as its source gave it (trimmed), or the default in canonical form
-   * @param origin the layer that gave it, {@code environment (HGL_...)}, or {@value #DEFAULT_ORIGIN}
+   * @param origin where it came from: the origin given to {@link Builder#add}, a file and line
+   *     ({@code ops.properties:3}), {@code environment variable HGL_...}, or {@value #DEFAULT_ORIGIN}
+   * @param ignored why the value is not used, when it is not: a higher layer chose a strategy that
+   *     does not take it, e.g. {@code not used by strategy 'batch' (--set)}
    */
-  public record Entry(String key, String value, String origin) {
+  public record Entry(String key, String value, String origin, Optional<String> ignored) {
     /** Checks that no field is null. */
     public Entry {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
       Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(ignored, "ignored");
+    }
+
+    /** A value that is used. */
+    public Entry(String key, String value, String origin) {
+      this(key, value, origin, Optional.empty());
     }
 
     /** Whether no source gave this value. */
     public boolean isDefault() {
       return origin.equals(DEFAULT_ORIGIN);
+    }
+
+    /** Whether the value is ignored: see {@link #ignored()}. */
+    public boolean isIgnored() {
+      return ignored.isPresent();
     }
   }
 
@@ -182,8 +212,8 @@ public final class SettingsSources {
    *
    * @param settings the parsed settings
    * @param entries every key that has a value or a default applying to these settings, in catalogue
-   *     order; keys that do not apply (e.g. {@code chunk-size} for the batch strategy) and unset
-   *     backend keys are left out
+   *     order, and every ignored key ({@link Entry#isIgnored()}); unset keys that do not apply (e.g.
+   *     {@code chunk-size} for the batch strategy) and unset backend keys are left out
    */
   public record Resolved(LoaderSettings settings, List<Entry> entries) {
     /** Copies the entries. */
@@ -195,6 +225,22 @@ public final class SettingsSources {
     /** The entry of {@code key}, if it is among {@link #entries()}. */
     public Optional<Entry> entry(String key) {
       return entries.stream().filter(e -> e.key().equals(key)).findFirst();
+    }
+
+    /** The ignored entries, in catalogue order. */
+    public List<Entry> ignored() {
+      return entries.stream().filter(Entry::isIgnored).toList();
+    }
+
+    /**
+     * {@code failure} naming the origin of its key's value, when the failure names none and a source
+     * gave that value: for errors found after resolving, e.g. a backend rejecting {@code bigquery.table}.
+     */
+    public LoaderSettingsException withOrigin(LoaderSettingsException failure) {
+      return entry(failure.key())
+          .filter(e -> !e.isDefault() && failure.origin() == null)
+          .map(e -> failure.withOrigin(e.origin()))
+          .orElse(failure);
     }
   }
 }

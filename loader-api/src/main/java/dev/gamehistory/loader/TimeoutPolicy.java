@@ -12,6 +12,11 @@ import java.util.Objects;
  * the query through the backend. The whole load ends by {@code deadline}, measured from its start:
  * players still outstanding then fail with {@link DeadlineExceededException}.
  *
+ * <p>A {@code queryTimeout} longer than {@code deadline} is valid, here and in settings parsed from
+ * text ({@code query-timeout}, {@code deadline}): the query is cut at the deadline, and its players
+ * fail with {@link DeadlineExceededException} (a {@code query-timeout} left unset in settings is the
+ * shortest of 20 s, the deadline and a non-zero {@code query-timeout-max}).
+ *
  * @param queryTimeout the per-query timeout, or its base when scaled; positive
  * @param perPlayer added per player in the query; zero for a fixed timeout
  * @param maxQueryTimeout the cap of a scaled timeout; zero for no cap but the deadline
@@ -79,12 +84,15 @@ public record TimeoutPolicy(Duration queryTimeout, Duration perPlayer, Duration 
     return new TimeoutPolicy(queryTimeout, perPlayer, maxQueryTimeout, deadline);
   }
 
-  /** A readable description, e.g. {@code query 20000 ms, deadline 30000 ms}. */
+  /**
+   * A readable description, e.g. {@code query 20000 ms, deadline 30000 ms}, or
+   * {@code query 20000 ms (cut to the deadline), deadline 5000 ms} for a fixed timeout no query reaches.
+   */
   public String describe() {
     String query = isScaled()
         ? "query " + queryTimeout.toMillis() + " ms + " + perPlayer.toMillis() + " ms/player"
             + (maxQueryTimeout.isZero() ? "" : " (max " + maxQueryTimeout.toMillis() + " ms)")
-        : "query " + queryTimeout.toMillis() + " ms";
+        : "query " + queryTimeout.toMillis() + " ms" + (queryTimeout.compareTo(deadline) > 0 ? " (cut to the deadline)" : "");
     return query + ", deadline " + deadline.toMillis() + " ms";
   }
 

@@ -231,7 +231,7 @@ class EngineTest {
       assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT);
     });
     assertThat(result.failures().get("player001"))
-        .hasMessage("query for 4 player(s) did not finish within its timeout of 300 ms; cancelled");
+        .hasMessage("query for 4 players did not finish within its timeout of 300 ms; cancelled");
     assertThat(result.report().attempts()).as("timeouts are not retried outside adaptive").singleElement().satisfies(a -> {
       assertThat(a.outcome()).isEqualTo(QueryAttempt.Outcome.TIMED_OUT);
       assertThat(a.cancelled()).isTrue();
@@ -252,7 +252,7 @@ class EngineTest {
         .hasCauseInstanceOf(QueryTimeoutException.class);
     assertThatThrownBy(result::orThrow)
         .isInstanceOf(IncompleteLoadException.class)
-        .hasMessage("1 of 1 player(s) failed: alice (TIMEOUT)");
+        .hasMessage("1 of 1 player failed: alice (TIMEOUT)");
   }
 
   @Test
@@ -366,9 +366,9 @@ class EngineTest {
     assertThat(result.report().events()).filteredOn(e -> e.kind() == ReportEvent.Kind.SPLIT)
         .extracting(ReportEvent::detail)
         .containsExactly(
-            "query of 4 player(s) ended BACKEND; split into 2 + 2 after 20 ms",
-            "query of 2 player(s) ended BACKEND; split into 1 + 1 after 20 ms",
-            "query of 2 player(s) ended BACKEND; split into 1 + 1 after 20 ms");
+            "query of 4 players ended BACKEND; split into 2 + 2 after 20 ms",
+            "query of 2 players ended BACKEND; split into 1 + 1 after 20 ms",
+            "query of 2 players ended BACKEND; split into 1 + 1 after 20 ms");
   }
 
   @Test
@@ -475,7 +475,7 @@ class EngineTest {
         .load(request(List.of("a")));
 
     assertThat(result.failures().get("a")).hasMessage("backend scripted broke the contract: game 1 of player 'a' has"
-        + " rest days 3 but the next game is 7 day(s) before it");
+        + " rest days 3 but the next game is 7 days before it");
   }
 
   @Test

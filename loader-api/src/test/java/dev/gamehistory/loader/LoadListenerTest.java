@@ -73,6 +73,49 @@ class LoadListenerTest {
   }
 
   @Test
+  void listener_hearsTheLoadsStartEachQuerysStartAndEndThenItsEndWithOneScope() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    List<LoadScope> scopes = new CopyOnWriteArrayList<>();
+    LoadListener listener = new LoadListener() {
+      @Override
+      public void onLoadStart(LoadScope load) {
+        scopes.add(load);
+        load.put("mark", "started");
+        heard.add("load start " + load.request().players());
+      }
+
+      @Override
+      public void onQueryStart(LoadScope load, QueryStart query) {
+        scopes.add(load);
+        heard.add("query " + query.id() + " start " + query.players() + " on " + query.backend() + " try " + query.attempt());
+      }
+
+      @Override
+      public void onQueryEnd(LoadScope load, QueryAttempt attempt) {
+        scopes.add(load);
+        heard.add("query " + attempt.id() + " end " + attempt.outcome());
+      }
+
+      @Override
+      public void onLoadEnd(LoadScope load, LoadResult result) {
+        scopes.add(load);
+        heard.add("load end " + load.get("mark", String.class) + " " + result.isComplete());
+      }
+    };
+    try (HistoricalGamesLoader loader = HistoricalGamesLoader.builder().backend(new Backend()).listener(listener)
+        .settings(LoaderSettings.builder().strategy(Strategy.perPlayer(1)).retry(RetryPolicy.none()).build()).build()) {
+      CompletableFuture<List<String>> seen = loader.loadAsync(LoadRequest.of(DATE, List.of("a", "boom")))
+          .thenApply(result -> List.copyOf(heard));
+
+      assertThat(seen.join()).containsExactly("load start [a, boom]",
+          "query 1 start [a] on scripted try 1", "query 1 end SUCCEEDED",
+          "query 2 start [boom] on scripted try 1", "query 2 end FAILED",
+          "load end started false");
+      assertThat(scopes).hasSize(6).allSatisfy(scope -> assertThat(scope).isSameAs(scopes.get(0)));
+    }
+  }
+
+  @Test
   void listener_throwing_isIgnoredAndTheLoadStands() {
     LoadListener broken = new LoadListener() {
       @Override

@@ -171,7 +171,7 @@ class LoaderSettingsTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "strategy                 | fast  | strategy: unknown strategy; got 'fast'; allowed: batch, chunked, per-player, adaptive",
-      "strategy                 | Batch | strategy: unknown strategy; got 'Batch'; allowed: batch, chunked, per-player, adaptive",
+      "strategy                 | per player | strategy: unknown strategy; got 'per player'; allowed: batch, chunked, per-player, adaptive",
       "strategy                 | ''    | strategy: unknown strategy; got ''; allowed: batch, chunked, per-player, adaptive",
       "chunk-size               | x     | chunk-size: must be an integer between 0 and 10000; got 'x'",
       "parallelism              | 0     | parallelism: must be an integer between 1 and 256; got '0'",
@@ -187,9 +187,7 @@ class LoaderSettingsTest {
       "query-timeout-per-player | -1ms  | query-timeout-per-player: must not be negative; got '-1ms'",
       "query-timeout-per-player | x     | query-timeout-per-player: not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got 'x'",
       "query-timeout-max        | PT-1S | query-timeout-max: must not be negative; got 'PT-1S'",
-      "query-timeout-max        | 5s    | query-timeout-max: must be 0 (no cap) or at least query-timeout (20s); got '5s'",
       "deadline                 | 0     | deadline: must be a positive duration; got '0'",
-      "deadline                 | 10s   | deadline: must not be less than query-timeout (20s); got '10s'",
       "retry.max-attempts       | 0     | retry.max-attempts: must be an integer between 1 and 20; got '0'",
       "retry.max-attempts       | 21    | retry.max-attempts: must be an integer between 1 and 20; got '21'",
       "retry.max-attempts       | three | retry.max-attempts: must be an integer between 1 and 20; got 'three'",
@@ -205,6 +203,8 @@ class LoaderSettingsTest {
       "max-games                | 1001  | max-games: must be an integer between 1 and 1000; got '1001'",
       "max-games                | +5    | max-games: must be an integer between 1 and 1000; got '+5'",
       "backend                  | mysql | backend: unknown backend; got 'mysql'; allowed: in-memory, bigquery",
+      "backend                  | in memory | backend: unknown backend; got 'in memory'; allowed: in-memory, bigquery",
+      "cache.enabled            | yes   | cache.enabled: must be true or false; got 'yes'",
   })
   void fromMap_badValue(String key, String value, String message) {
     LoaderSettingsException e = failure(key, value);
@@ -248,16 +248,44 @@ class LoaderSettingsTest {
   }
 
   @Test
-  void fromMap_queryTimeoutAboveDeadline() {
-    LoaderSettingsException e = failure("query-timeout", "40s", "deadline", "30s");
+  void fromMap_queryTimeoutAboveDeadline_acceptedAsInCode() {
+    TimeoutPolicy timeouts = parse("query-timeout", "40s", "deadline", "30s").timeouts();
 
-    assertThat(e).hasMessage("query-timeout: must not exceed deadline (30s); got '40s'");
-    assertThat(e.key()).isEqualTo("query-timeout");
+    assertThat(timeouts).isEqualTo(TimeoutPolicy.fixed(Duration.ofSeconds(40), Duration.ofSeconds(30)));
+    assertThat(timeouts.describe()).isEqualTo("query 40000 ms (cut to the deadline), deadline 30000 ms");
   }
 
   @Test
-  void fromMap_queryTimeoutAboveDefaultDeadline() {
-    assertThat(failure("query-timeout", "31s")).hasMessage("query-timeout: must not exceed deadline (30s); got '31s'");
+  void fromMap_queryTimeoutAboveDefaultDeadline_accepted() {
+    assertThat(parse("query-timeout", "31s").timeouts())
+        .isEqualTo(TimeoutPolicy.fixed(Duration.ofSeconds(31), Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void fromMap_deadlineAlone_theUnsetQueryTimeoutFollowsIt() {
+    assertThat(parse("deadline", "5s").timeouts())
+        .isEqualTo(TimeoutPolicy.fixed(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    assertThat(parse("deadline", "45s").timeouts())
+        .isEqualTo(TimeoutPolicy.fixed(Duration.ofSeconds(20), Duration.ofSeconds(45)));
+  }
+
+  @Test
+  void fromMap_queryTimeoutMaxAlone_theUnsetQueryTimeoutFollowsIt() {
+    assertThat(parse("query-timeout-per-player", "10ms", "query-timeout-max", "8s", "deadline", "5s").timeouts())
+        .isEqualTo(TimeoutPolicy.scaled(Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofSeconds(8),
+            Duration.ofSeconds(5)));
+    assertThat(parse("query-timeout-per-player", "10ms", "query-timeout-max", "3s", "deadline", "5s").timeouts())
+        .isEqualTo(TimeoutPolicy.scaled(Duration.ofSeconds(3), Duration.ofMillis(10), Duration.ofSeconds(3),
+            Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void fromMap_queryTimeoutMaxBelowQueryTimeout_rejectedAsInCode() {
+    assertThat(failure("query-timeout", "10s", "query-timeout-max", "9s").key()).isEqualTo("query-timeout-max");
+    assertThatThrownBy(() -> TimeoutPolicy.scaled(Duration.ofSeconds(10), Duration.ofMillis(1), Duration.ofSeconds(9),
+        Duration.ofSeconds(30)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxQueryTimeout (PT9S) must not be less than queryTimeout (PT10S)");
   }
 
   @Test
@@ -386,6 +414,38 @@ class LoaderSettingsTest {
   @Test
   void fromMap_inMemoryBackendNamedExplicitly() {
     assertThat(parse("backend", "in-memory").backendProperties()).containsExactly(Map.entry("backend", "in-memory"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "BATCH | batch", "Batch | batch", "CHUNKED | chunked(size=100, parallelism=4)",
+      "Per-Player | per-player(parallelism=4)", "PER_PLAYER | per-player(parallelism=4)",
+      "perPlayer | per-player(parallelism=4)", "perplayer | per-player(parallelism=4)",
+      "ADAPTIVE | adaptive(initial-chunk=all, parallelism=4)"})
+  void fromMap_strategyNames_readWithoutRegardToCaseDashesAndUnderscores(String text, String described) {
+    assertThat(parse("strategy", text).strategy().describe()).isEqualTo(described);
+  }
+
+  @Test
+  void fromMap_namedValues_readWithoutRegardToCaseAndStoredCanonically() {
+    LoaderSettings settings = parse("backend", "BigQuery", "bigquery.job-creation", "OPTIONAL", "cache.enabled", "TRUE",
+        "fallback", "PER_PLAYER, Batch");
+
+    assertThat(settings.backend()).isEqualTo("bigquery");
+    assertThat(settings.backendProperties()).containsEntry("bigquery.job-creation", "optional");
+    assertThat(settings.cache().enabled()).isTrue();
+    assertThat(settings.strategy()).isEqualTo(Strategy.fallback(Strategy.adaptive(), Strategy.perPlayer(4),
+        Strategy.batch()));
+    assertThat(parse("backend", "IN_MEMORY").backend()).isEqualTo("in-memory");
+    assertThat(parse("backend", "InMemory").backend()).isEqualTo("in-memory");
+    assertThat(parse("cache.enabled", "False").cache().enabled()).isFalse();
+  }
+
+  @Test
+  void fromMap_otherBackendValues_keptAsGiven() {
+    assertThat(parse("bigquery.job-creation", "Sometimes", "bigquery.location", "EU").backendProperties())
+        .containsEntry("bigquery.job-creation", "Sometimes")
+        .containsEntry("bigquery.location", "EU");
   }
 
   @Test

@@ -87,15 +87,27 @@ class SettingsEnvironmentTest {
     LoaderSettingsException e = catchThrowableOfType(LoaderSettingsException.class,
         () -> LoaderSettings.fromMap(Map.of("strategy", "chunked"), Map.of("HGL_CHUNK_SIZE", " 0 ")));
 
-    assertThat(e).hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
+    assertThat(e).hasMessage("chunk-size (environment variable HGL_CHUNK_SIZE): must be an integer between 1 and 10000;"
+        + " got '0'");
     assertThat(e.key()).isEqualTo("chunk-size");
+    assertThat(e.origin()).isEqualTo("environment variable HGL_CHUNK_SIZE");
+    assertThat(e.reason()).isEqualTo("must be an integer between 1 and 10000; got '0'");
   }
 
   @Test
-  void fromMap_environmentCanCreateConflict() {
+  void fromMap_environmentStrategyOverrides_theValuesItDoesNotUseAreIgnored() {
+    LoaderSettings settings = LoaderSettings.fromMap(Map.of("strategy", "chunked", "chunk-size", "10"),
+        Map.of("HGL_STRATEGY", "batch"));
+
+    assertThat(settings.strategy()).isEqualTo(Strategy.batch());
+  }
+
+  @Test
+  void fromMap_environmentChunkSizeWithTheValuesBatch_anError() {
     assertThat(catchThrowableOfType(LoaderSettingsException.class,
-        () -> LoaderSettings.fromMap(Map.of("strategy", "chunked", "chunk-size", "10"), Map.of("HGL_STRATEGY", "batch"))))
-        .hasMessage("chunk-size: not used by strategy 'batch'; got '10'; used by chunked and adaptive");
+        () -> LoaderSettings.fromMap(Map.of("strategy", "batch"), Map.of("HGL_CHUNK_SIZE", "10"))))
+        .hasMessage("chunk-size (environment variable HGL_CHUNK_SIZE): not used by strategy 'batch'; got '10';"
+            + " used by chunked and adaptive");
   }
 
   @Test

@@ -120,7 +120,7 @@ class SettingsFallbackTest {
   @CsvSource(delimiter = '|', value = {
       "per-player, fast | fallback: unknown strategy 'fast'; got 'per-player, fast'; allowed: batch, chunked, per-player, adaptive",
       "fallback | fallback: unknown strategy 'fallback'; got 'fallback'; allowed: batch, chunked, per-player, adaptive",
-      "Per-Player | fallback: malformed stage 'Per-Player'; got 'Per-Player'; a stage is a strategy name, optionally with parameters, e.g. chunked(chunk-size=50, parallelism=2)",
+      "Per Player | fallback: malformed stage 'Per Player'; got 'Per Player'; a stage is a strategy name, optionally with parameters, e.g. chunked(chunk-size=50, parallelism=2)",
       "batch,,per-player | fallback: a stage is empty; got 'batch,,per-player'",
       "per-player, | fallback: a stage is empty; got 'per-player,'",
       "chunked(chunk-size=5 | fallback: unbalanced parentheses; got 'chunked(chunk-size=5'",

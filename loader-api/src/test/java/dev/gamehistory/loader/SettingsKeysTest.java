@@ -31,7 +31,7 @@ class SettingsKeysTest {
     assertThat(keys.get("bigquery.columns.player_lookup").environmentVariable())
         .isEqualTo("HGL_BIGQUERY_COLUMNS_PLAYER_LOOKUP");
     assertThat(keys.get("in-memory.csv").environmentVariable()).isEqualTo("HGL_IN_MEMORY_CSV");
-    assertThat(keys.get("query-timeout").defaultValue()).isEqualTo("20s");
+    assertThat(keys.get("query-timeout").defaultValue()).isEqualTo("20s, or deadline or query-timeout-max when shorter");
     assertThat(keys.get("bigquery.wait-slice").environmentVariable()).isEqualTo("HGL_BIGQUERY_WAIT_SLICE");
     assertThat(keys.values()).allSatisfy(key -> {
       assertThat(key.description()).isNotBlank().doesNotContain("\n");
@@ -73,6 +73,17 @@ class SettingsKeysTest {
     assertThat(SettingsKeys.nearest("parallelism-max", candidates)).contains("parallelism");
     assertThat(SettingsKeys.nearest("colour", candidates)).isEmpty();
     assertThat(SettingsKeys.nearest("", candidates)).isEmpty();
+  }
+
+  @Test
+  void canonicalValue_namedValuesOnly() {
+    assertThat(SettingsKeys.canonicalValue("strategy", "Per_Player")).contains("per-player");
+    assertThat(SettingsKeys.canonicalValue("backend", "BIGQUERY")).contains("bigquery");
+    assertThat(SettingsKeys.canonicalValue("bigquery.job-creation", "Required")).contains("required");
+    assertThat(SettingsKeys.canonicalValue("cache.enabled", "TRUE")).contains("true");
+    assertThat(SettingsKeys.canonicalValue("strategy", "fast")).isEmpty();
+    assertThat(SettingsKeys.canonicalValue("bigquery.location", "EU")).isEmpty();
+    assertThat(SettingsKeys.takesNamedValues("bigquery.location")).isFalse();
   }
 
   @Test

@@ -135,7 +135,7 @@ class SettingsRoundTripTest {
   }
 
   @Test
-  void toMap_settingsOutsideTheKeysAreRejectedWhenParsedBack() {
+  void toMap_settingsOutsideTheKeysAreRejectedWhenParsedBack_aQueryTimeoutAboveTheDeadlineIsNot() {
     LoaderSettings unknownKey = LoaderSettings.builder().backendProperty("bigquery.tabel", "t").build();
     LoaderSettings timeoutAboveDeadline = LoaderSettings.builder()
         .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(40), Duration.ofSeconds(30)))
@@ -143,8 +143,7 @@ class SettingsRoundTripTest {
 
     assertThatThrownBy(() -> LoaderSettings.fromMap(unknownKey.toMap()))
         .hasMessage("bigquery.tabel: unknown setting; did you mean 'bigquery.table'?");
-    assertThatThrownBy(() -> LoaderSettings.fromMap(timeoutAboveDeadline.toMap()))
-        .hasMessage("query-timeout: must not exceed deadline (30s); got '40s'");
+    assertRoundTrip(timeoutAboveDeadline);
   }
 
   @Test

@@ -67,7 +67,7 @@ class SettingsSourcesTest {
     assertThat(resolved.settings().maxGames()).isEqualTo(25);
     assertThat(resolved.entries()).containsExactly(
         new Entry("strategy", "chunked", "file /etc/hgl.properties"),
-        new Entry("chunk-size", "60", "environment (HGL_CHUNK_SIZE)"),
+        new Entry("chunk-size", "60", "environment variable HGL_CHUNK_SIZE"),
         new Entry("parallelism", "4", "default"),
         new Entry("fallback", "", "default"),
         new Entry("query-timeout", "20s", "default"),
@@ -163,7 +163,8 @@ class SettingsSourcesTest {
 
     assertThatThrownBy(sources::resolve)
         .isInstanceOf(LoaderSettingsException.class)
-        .hasMessage("parallelism: not used by strategy 'batch'; got '3'; used by chunked, per-player and adaptive");
+        .hasMessage("parallelism (--set): not used by strategy 'batch' (file); got '3'; used by chunked, per-player"
+            + " and adaptive");
   }
 
   @Test

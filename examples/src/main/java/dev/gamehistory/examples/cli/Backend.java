@@ -7,12 +7,11 @@ import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
-import dev.gamehistory.loader.testkit.GameRow;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
@@ -35,10 +34,16 @@ final class Backend {
   /**
    * Creates the backend the settings name with the context's backend factory.
    *
+   * @param sources the resolved settings {@code settings} come from: a failure names the origin of
+   *     the value it is about
    * @throws LoaderSettingsException when no provider has that name or the backend's settings are bad
    */
-  static Backend open(LoaderSettings settings, CliContext context) {
-    return new Backend(context.backends().apply(settings), settings);
+  static Backend open(LoaderSettings settings, SettingsSources.Resolved sources, CliContext context) {
+    try {
+      return new Backend(context.backends().apply(settings), settings);
+    } catch (LoaderSettingsException e) {
+      throw sources.withOrigin(e);
+    }
   }
 
   /**
@@ -56,8 +61,7 @@ final class Backend {
       }
       known.add(provider.name());
     }
-    throw new LoaderSettingsException("backend", name,
-        "backend: unknown backend '" + name + "'; available on the class path: " + known);
+    throw LoaderSettingsException.unknownBackend(name, known);
   }
 
   /** The backend's name, e.g. {@code in-memory}. */
@@ -92,8 +96,8 @@ final class Backend {
       String csv = settings.backendProperties().get("in-memory.csv");
       String source = csv != null ? "CSV file " + csv
           : "generated league (seed " + property("in-memory.seed") + ", " + seasons(property("in-memory.seasons")) + ")";
-      return name() + ": " + source + ", " + String.format(Locale.ROOT, "%,d", rows.get().count()) + " rows, "
-          + String.format(Locale.ROOT, "%,d", rows.get().players().size()) + " players";
+      return name() + ": " + source + ", " + TextReport.count(rows.get().count(), "row") + ", "
+          + TextReport.count(rows.get().players().size(), "player");
     }
     if (query instanceof BigQueryGamesQuery bigquery) {
       String host = settings.backendProperties().get("bigquery.host");

@@ -6,10 +6,12 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.Strategy;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,15 +28,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hgl bench}: for each players count and strategy, one warm-up load and then {@code --runs}
- * measured loads; prints the median, min and max wall time, queries and failures, and each median's
- * ratio to the fastest strategy's for the same players count.
+ * {@code hgl bench}: warms up every combination of players count and strategy ({@code --warmups}
+ * rounds of all of them, so that the strategy measured first does not pay for the JVM's warm-up),
+ * then measures {@code --runs} rounds of all of them, each round in a rotated order; prints the
+ * median, min and max wall time, queries and failures, each median's ratio to the fastest
+ * strategy's for the same players count, and each combination's spread, marking and warning about
+ * those whose runs spread widely (max - min above {@value #WIDE_SPREAD_PERCENT}% of the median).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
     header = "Compares strategies: wall time, queries and failures per players count.",
     description = {
-        "For each players count and strategy: one warm-up load, then --runs measured loads; prints median, min and",
-        "max wall time, queries, failed players and the ratio to the fastest strategy without failures.",
+        "Warms up every players count and strategy (--warmups rounds of all of them) before measuring any, then",
+        "measures --runs rounds, each in a rotated order; prints median, min and max wall time, queries, failed",
+        "players and the ratio to the fastest strategy without failures, and warns where runs spread widely.",
         "Exit codes: 0 no player failed, 3 some load had failed players, 2 bad usage or settings, 1 other errors."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -42,8 +48,9 @@ final class BenchCommand implements Callable<Integer> {
   record Slate(Map<Integer, List<String>> lookups, LocalDate date, String backend) {
 
     /** Opens the settings' backend to pick the players and the date, and closes it. */
-    static Slate probe(LoaderSettings settings, CliContext context, RequestOptions options, List<Integer> counts) {
-      Backend probe = Backend.open(settings, context);
+    static Slate probe(LoaderSettings settings, SettingsSources.Resolved sources, CliContext context,
+        RequestOptions options, List<Integer> counts) {
+      Backend probe = Backend.open(settings, sources, context);
       try {
         Map<Integer, List<String>> lookups = new LinkedHashMap<>();
         for (int count : counts) {
@@ -63,6 +70,10 @@ final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_STRATEGIES = "batch,chunked:100,per-player,adaptive";
   /** The most measured runs per combination. */
   static final int MAX_RUNS = 1000;
+  /** The most warm-up rounds. */
+  static final int MAX_WARMUPS = 100;
+  /** A combination's runs spread widely when max - min exceeds this share of their median, in percent. */
+  static final int WIDE_SPREAD_PERCENT = 50;
 
   /** The chunk size of {@code chunked} without a size: the settings' default for strategy=chunked. */
   static final int DEFAULT_CHUNK_SIZE =
@@ -94,8 +105,12 @@ final class BenchCommand implements Callable<Integer> {
           + " default all); parallelism from the settings (default 4). Default " + DEFAULT_STRATEGIES + ".")
   String strategies = DEFAULT_STRATEGIES;
 
-  @Option(names = "--runs", paramLabel = "N", description = "Measured loads per combination, after one warm-up (default 5).")
+  @Option(names = "--runs", paramLabel = "N", description = "Measured loads per combination (default 5).")
   String runs = "5";
+
+  @Option(names = "--warmups", paramLabel = "N",
+      description = "Warm-up rounds of every combination before any is measured (default 3).")
+  String warmups = "3";
 
   @Option(names = "--format", paramLabel = "text|json", description = "Output: text (default) or json.")
   String format = "text";
@@ -126,6 +141,25 @@ final class BenchCommand implements Callable<Integer> {
     double medianQueries() {
       return BenchCommand.median(queries.stream().map(Integer::doubleValue).toList());
     }
+
+    /** (max - min) / median; 0 for a median of 0. */
+    double spread() {
+      double median = median();
+      return median <= 0 ? 0 : (max() - min()) / median;
+    }
+
+    /** Whether the runs spread widely: max - min above {@value BenchCommand#WIDE_SPREAD_PERCENT}% of the median. */
+    boolean wideSpread() {
+      return spread() * 100 > WIDE_SPREAD_PERCENT;
+    }
+  }
+
+  /** The measurements of one combination, as they come in. */
+  private static final class Series {
+    final List<Double> millis = new ArrayList<>();
+    final List<Integer> queries = new ArrayList<>();
+    long failed;
+    int failedLoads;
   }
 
   @Override
@@ -133,85 +167,120 @@ final class BenchCommand implements Callable<Integer> {
     OutputFormat outputFormat = OutputFormat.parse(format);
     List<Integer> counts = counts(players);
     int runCount = RequestOptions.parseCount("--runs", runs, 1, MAX_RUNS);
+    int warmupCount = RequestOptions.parseCount("--warmups", warmups, 0, MAX_WARMUPS);
     if (requestOptions.date != null) {
       RequestOptions.parseDate("--date", requestOptions.date);
     }
-    LoaderSettings base = settingsOptions.resolve(context).settings();
+    SettingsSources.Resolved sources = settingsOptions.resolve(context);
+    LoaderSettings base = sources.settings();
     List<Candidate> candidates = candidates(strategies, parallelism(base.strategy()));
 
-    Slate slate = Slate.probe(base, context, requestOptions, counts);
+    Slate slate = Slate.probe(base, sources, context, requestOptions, counts);
     LocalDate date = slate.date();
     Map<Integer, List<String>> lookups = slate.lookups();
     String backendDescription = slate.backend();
 
     Progress progress = Progress.of(context, Hgl.err(spec));
+    Map<Candidate, HistoricalGamesLoader> loaders = new LinkedHashMap<>();
     List<Measurement> measurements = new ArrayList<>();
     try {
       for (Candidate candidate : candidates) {
         LoaderSettings settings = base.toBuilder().strategy(candidate.strategy()).build();
-        try (HistoricalGamesLoader loader = Backend.open(settings, context).loader(settings)) {
-          for (int count : counts) {
-            LoadRequest request = settings.newRequest(date, lookups.get(count)).build();
-            progress.show("hgl bench: " + count + " players, " + candidate.spec() + ", warm-up");
-            loader.load(request);
-            List<Double> millis = new ArrayList<>();
-            List<Integer> queries = new ArrayList<>();
-            long failed = 0;
-            int failedLoads = 0;
-            for (int run = 1; run <= runCount; run++) {
-              progress.show("hgl bench: " + count + " players, " + candidate.spec() + ", run " + run + "/" + runCount);
-              long start = System.nanoTime();
-              LoadResult result = loader.load(request);
-              millis.add((System.nanoTime() - start) / 1_000_000.0);
-              queries.add(result.report().queryCount());
-              failed += result.failures().size();
-              failedLoads += result.isComplete() ? 0 : 1;
-            }
-            measurements.add(new Measurement(count, candidate, millis, queries, failed, failedLoads));
-          }
+        loaders.put(candidate, Backend.open(settings, sources, context).loader(settings));
+      }
+      List<Combination> combinations = new ArrayList<>();
+      for (int count : counts) {
+        for (Candidate candidate : candidates) {
+          LoaderSettings settings = base.toBuilder().strategy(candidate.strategy()).build();
+          combinations.add(new Combination(count, candidate, settings.newRequest(date, lookups.get(count)).build()));
         }
       }
+      for (int round = 1; round <= warmupCount; round++) {
+        for (Combination combination : rotated(combinations, round)) {
+          progress.show("hgl bench: " + TextReport.count(combination.players(), "player") + ", "
+              + combination.candidate().spec() + ", warm-up " + round + "/" + warmupCount);
+          loaders.get(combination.candidate()).load(combination.request());
+        }
+      }
+      Map<Combination, Series> series = new LinkedHashMap<>();
+      combinations.forEach(combination -> series.put(combination, new Series()));
+      for (int run = 1; run <= runCount; run++) {
+        for (Combination combination : rotated(combinations, run - 1)) {
+          progress.show("hgl bench: " + TextReport.count(combination.players(), "player") + ", "
+              + combination.candidate().spec() + ", run " + run + "/" + runCount);
+          long start = System.nanoTime();
+          LoadResult result = loaders.get(combination.candidate()).load(combination.request());
+          Series measured = series.get(combination);
+          measured.millis.add((System.nanoTime() - start) / 1_000_000.0);
+          measured.queries.add(result.report().queryCount());
+          measured.failed += result.failures().size();
+          measured.failedLoads += result.isComplete() ? 0 : 1;
+        }
+      }
+      series.forEach((combination, measured) -> measurements.add(new Measurement(combination.players(),
+          combination.candidate(), measured.millis, measured.queries, measured.failed, measured.failedLoads)));
     } finally {
       progress.done();
+      loaders.values().forEach(HistoricalGamesLoader::close);
     }
     measurements.sort((a, b) -> Integer.compare(a.players(), b.players()));
     PrintWriter out = Hgl.out(spec);
     if (outputFormat == OutputFormat.JSON) {
-      out.println(json(backendDescription, date, runCount, measurements).toPrettyString());
+      out.println(json(backendDescription, date, warmupCount, runCount, measurements).toPrettyString());
     } else {
-      text(out, backendDescription, date, runCount, measurements);
+      text(out, backendDescription, date, warmupCount, runCount, measurements);
     }
     out.flush();
     return measurements.stream().anyMatch(m -> m.failedPlayers() > 0) ? Hgl.EXIT_INCOMPLETE : Hgl.EXIT_OK;
   }
 
-  private static void text(PrintWriter out, String backend, LocalDate date, int runCount, List<Measurement> measurements) {
-    out.printf(Locale.ROOT, "hgl bench: %s; game date %s; %d measured %s per row after 1 warm-up%n", backend, date,
-        runCount, runCount == 1 ? "load" : "loads");
+  /** One players count and strategy, with its request. */
+  private record Combination(int players, Candidate candidate, LoadRequest request) {}
+
+  /** The combinations starting at {@code shift} (modulo their number), so that none always goes first. */
+  private static List<Combination> rotated(List<Combination> combinations, int shift) {
+    List<Combination> order = new ArrayList<>(combinations);
+    Collections.rotate(order, -(shift % Math.max(1, order.size())));
+    return order;
+  }
+
+  private static void text(PrintWriter out, String backend, LocalDate date, int warmupCount, int runCount,
+      List<Measurement> measurements) {
+    out.printf(Locale.ROOT, "hgl bench: %s; game date %s; %s per row after %s of every row%n", backend, date,
+        TextReport.count(runCount, "measured load"), TextReport.count(warmupCount, "warm-up round"));
     out.println();
     int width = Math.max(8, measurements.stream().mapToInt(m -> m.candidate().strategy().describe().length())
         .max().orElse(0));
-    String header = "  %7s  %-" + width + "s  %10s  %9s  %9s  %8s  %7s  %9s%n";
-    out.printf(Locale.ROOT, header, "players", "strategy", "median ms", "min ms", "max ms", "queries", "failed",
-        "x fastest");
-    String row = "  %7d  %-" + width + "s  %10.1f  %9.1f  %9.1f  %8s  %7d  %9s%n";
+    String header = "  %7s  %-" + width + "s  %10s  %9s  %9s  %7s  %8s  %7s  %9s%n";
+    out.printf(Locale.ROOT, header, "players", "strategy", "median ms", "min ms", "max ms", "spread", "queries",
+        "failed", "x fastest");
+    String row = "  %7d  %-" + width + "s  %10.1f  %9.1f  %9.1f  %7s  %8s  %7d  %9s%n";
     for (Measurement m : measurements) {
       OptionalDouble ratio = ratio(m, measurements);
       out.printf(Locale.ROOT, row, m.players(), m.candidate().strategy().describe(), m.median(), m.min(), m.max(),
+          String.format(Locale.ROOT, "%.0f%%%s", m.spread() * 100, m.wideSpread() ? "!" : ""),
           queries(m.medianQueries()), m.failedPlayers(),
           ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-");
     }
     out.println();
-    out.println("  wall time per load; queries: the median per load; failed: failed players over all measured loads;");
+    out.println("  wall time per load; spread: (max - min) / median; queries: the median per load; failed: failed"
+        + " players over all measured loads;");
     out.println("  x fastest: median / the fastest median for the same players count among strategies with no failed"
         + " player");
+    long wide = measurements.stream().filter(Measurement::wideSpread).count();
+    if (wide > 0) {
+      out.printf(Locale.ROOT, "warning: %d of %s spread widely (marked !: max - min above %d%% of the median); take"
+          + " their figures as noise: more --runs or --warmups, or a quieter machine%n", wide,
+          TextReport.count(measurements.size(), "row"), WIDE_SPREAD_PERCENT);
+    }
   }
 
-  private static ObjectNode json(String backend, LocalDate date, int runCount, List<Measurement> measurements) {
+  private static ObjectNode json(String backend, LocalDate date, int warmupCount, int runCount,
+      List<Measurement> measurements) {
     ObjectNode root = JsonReport.MAPPER.createObjectNode();
     root.put("backend", backend);
     root.put("gameDate", date.toString());
-    root.put("warmups", 1);
+    root.put("warmups", warmupCount);
     root.put("runs", runCount);
     ArrayNode results = root.putArray("results");
     for (Measurement m : measurements) {
@@ -224,6 +293,8 @@ final class BenchCommand implements Callable<Integer> {
       node.put("maxMs", m.max());
       ArrayNode all = node.putArray("runsMs");
       m.millis().forEach(all::add);
+      node.put("spread", m.spread());
+      node.put("wideSpread", m.wideSpread());
       node.put("medianQueries", m.medianQueries());
       node.put("failedPlayers", m.failedPlayers());
       node.put("loadsWithFailures", m.loadsWithFailures());

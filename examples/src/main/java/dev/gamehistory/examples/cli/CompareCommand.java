@@ -17,6 +17,7 @@ import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import java.io.IOException;
 import java.io.InputStream;
@@ -331,7 +332,8 @@ final class CompareCommand implements Callable<Integer> {
       RequestOptions.parseDate("--date", requestOptions.date);
     }
     URI proxy = proxyStats == null ? null : proxyUri(proxyStats);
-    LoaderSettings base = settingsOptions.resolve(context).settings();
+    SettingsSources.Resolved sources = settingsOptions.resolve(context);
+    LoaderSettings base = sources.settings();
     if (!BigQueryGamesQuery.NAME.equals(base.backend())) {
       throw new UsageException("backend: compare needs backend=bigquery (it measures the BigQuery backend against"
           + " the bare client); got '" + base.backend() + "'");
@@ -340,7 +342,7 @@ final class CompareCommand implements Callable<Integer> {
     sides.add(Side.BARE_SIDE);
     BenchCommand.candidates(strategies, BenchCommand.parallelism(base.strategy())).forEach(c -> sides.add(Side.of(c)));
 
-    BenchCommand.Slate slate = BenchCommand.Slate.probe(base, context, requestOptions, counts);
+    BenchCommand.Slate slate = BenchCommand.Slate.probe(base, sources, context, requestOptions, counts);
     LocalDate date = slate.date();
     Map<Integer, List<String>> lookups = slate.lookups();
     String backendDescription = slate.backend();
@@ -363,7 +365,7 @@ final class CompareCommand implements Callable<Integer> {
       for (Side side : sides) {
         if (!side.bare()) {
           LoaderSettings settings = base.toBuilder().strategy(side.candidate().strategy()).build();
-          loaders.put(side.name(), Backend.open(settings, context).loader(settings));
+          loaders.put(side.name(), Backend.open(settings, sources, context).loader(settings));
         }
       }
       for (int count : counts) {
@@ -377,13 +379,13 @@ final class CompareCommand implements Callable<Integer> {
         for (int count : counts) {
           LoadRequest request = base.newRequest(date, lookups.get(count)).build();
           for (Side side : order) {
-            progress.show("hgl compare: " + label + ", " + count + " players, " + side.name());
+            progress.show("hgl compare: " + label + ", " + TextReport.count(count, "player") + ", " + side.name());
             Run run = side.bare() ? runBare(bare, sql, request, counter)
                 : runLoader(loaders.get(side.name()), request, counter);
             if (round == 0) {
               if (run.failure() != null) {
-                throw new IllegalStateException("the warm-up round failed: " + count + " players, " + side.name()
-                    + ": " + run.failure());
+                throw new IllegalStateException("the warm-up round failed: " + TextReport.count(count, "player") + ", "
+                    + side.name() + ": " + run.failure());
               }
             } else {
               series.get(key(count, side)).add(run);
@@ -462,8 +464,9 @@ final class CompareCommand implements Callable<Integer> {
     RequestCounts counts = readCounts(counter);
     if (!result.isComplete()) {
       Map.Entry<String, LoaderException> first = result.failures().entrySet().iterator().next();
-      return new Run(millis, 0, counts, null, result.failures().size() + " of " + request.players().size()
-          + " players failed; first " + first.getKey() + ": " + first.getValue().kind() + ": "
+      return new Run(millis, 0, counts, null, result.failures().size() + " of "
+          + TextReport.count(request.players().size(), "player") + " failed; first " + first.getKey() + ": "
+          + first.getValue().kind() + ": "
           + describe(first.getValue()));
     }
     long rows = result.loaded().values().stream().mapToLong(List::size).sum();

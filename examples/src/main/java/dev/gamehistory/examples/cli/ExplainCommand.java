@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
     header = "Shows the effective settings and their origins; for BigQuery the SQL and a dry run.",
     description = {
-        "Prints each setting with where its value came from (default, --config file, environment, --set), the",
-        "backend, and for BigQuery the SQL and a dry-run estimate of the bytes the strategy's first queries read."})
+        "Prints each setting with where its value came from (default, --config file and line, environment, --set)",
+        "and the values a higher layer's strategy left unused (IGNORED), the backend, and for BigQuery the SQL and a",
+        "dry-run estimate of the bytes the strategy's first queries read."})
 final class ExplainCommand implements Callable<Integer> {
 
   /** Placeholder players of the dry run when no players file is given. */
@@ -56,7 +57,7 @@ final class ExplainCommand implements Callable<Integer> {
     List<String> filePlayers = requestOptions.playersFromFile();
     SettingsSources.Resolved resolved = settingsOptions.resolve(context);
     LoaderSettings settings = resolved.settings();
-    Backend backend = Backend.open(settings, context);
+    Backend backend = Backend.open(settings, resolved, context);
     try {
       printSettings(out, resolved);
       out.println();
@@ -88,7 +89,8 @@ final class ExplainCommand implements Callable<Integer> {
     String row = "  %-" + keyWidth + "s  %-" + valueWidth + "s  %s%n";
     out.printf(Locale.ROOT, row, "KEY", "VALUE", "ORIGIN");
     for (SettingsSources.Entry entry : entries) {
-      out.printf(Locale.ROOT, row, entry.key(), shown(entry.value()), entry.origin());
+      String origin = entry.ignored().map(why -> entry.origin() + "  IGNORED: " + why).orElse(entry.origin());
+      out.printf(Locale.ROOT, row, entry.key(), shown(entry.value()), origin);
     }
     LoaderSettings settings = resolved.settings();
     out.println();
@@ -118,9 +120,9 @@ final class ExplainCommand implements Callable<Integer> {
     LocalDate date = givenDate != null ? givenDate : LocalDate.now(ZoneOffset.UTC);
     List<String> players = filePlayers.isEmpty() ? placeholders(ESTIMATE_PLAYERS) : filePlayers;
     String who = filePlayers.isEmpty()
-        ? players.size() + " placeholder players (a dry run's bytes do not depend on which players; --players-file to"
-            + " use yours)"
-        : players.size() + " players of --players-file";
+        ? TextReport.count(players.size(), "placeholder player") + " (a dry run's bytes do not depend on which players;"
+            + " --players-file to use yours)"
+        : TextReport.count(players.size(), "player") + " of --players-file";
     out.println();
     out.printf(Locale.ROOT, "dry run: %s on %s%s%n", who, date, givenDate == null ? " (today; --date to choose)" : "");
     LoadRequest request = settings.newRequest(date, players).build();

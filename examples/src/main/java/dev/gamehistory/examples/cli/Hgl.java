@@ -2,7 +2,7 @@ package dev.gamehistory.examples.cli;
 
 import dev.gamehistory.loader.LoaderSettingsException;
 import dev.gamehistory.loader.SettingsSources;
-import dev.gamehistory.loader.testkit.CsvFormatException;
+import dev.gamehistory.loader.inmemory.CsvFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -4,6 +4,7 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.SettingsSources;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.List;
@@ -58,8 +59,9 @@ final class LoadCommand implements Callable<Integer> {
     if (requestOptions.date != null) {
       RequestOptions.parseDate("--date", requestOptions.date);
     }
-    LoaderSettings settings = settingsOptions.resolve(context).settings();
-    Backend backend = Backend.open(settings, context);
+    SettingsSources.Resolved sources = settingsOptions.resolve(context);
+    LoaderSettings settings = sources.settings();
+    Backend backend = Backend.open(settings, sources, context);
     LoadRequest request;
     try {
       List<String> lookups = requestOptions.playersFile != null
@@ -73,7 +75,8 @@ final class LoadCommand implements Callable<Integer> {
       throw e;
     }
     Progress progress = Progress.of(context, Hgl.err(spec));
-    progress.show("hgl: loading " + request.players().size() + " players (" + settings.strategy().describe() + ") ...");
+    progress.show("hgl: loading " + TextReport.count(request.players().size(), "player") + " ("
+        + settings.strategy().describe() + ") ...");
     LoadResult result;
     try (HistoricalGamesLoader loader = backend.loader(settings)) {
       result = loader.load(request);

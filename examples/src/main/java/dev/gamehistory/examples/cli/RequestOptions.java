@@ -90,7 +90,8 @@ final class RequestOptions {
       source = "the data holds";
     }
     if (count > available.size()) {
-      throw new UsageException(option, source + " only " + available.size() + " players", Integer.toString(count));
+      throw new UsageException(option, source + " only " + TextReport.count(available.size(), "player"),
+          Integer.toString(count));
     }
     return List.copyOf(available.subList(0, count));
   }

@@ -1,13 +1,15 @@
 package dev.gamehistory.examples.cli;
 
 import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import dev.gamehistory.loader.bigquery.BigQueryTableSeeder;
 import dev.gamehistory.loader.bigquery.SeedRow;
-import dev.gamehistory.loader.testkit.GameRow;
-import dev.gamehistory.loader.testkit.GamesCsv;
-import dev.gamehistory.loader.testkit.League;
-import dev.gamehistory.loader.testkit.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.inmemory.GamesCsv;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -72,7 +74,8 @@ final class SeedCommand implements Callable<Integer> {
     }
     int seasonCount = seasons == null ? 1 : RequestOptions.parseCount("--seasons", seasons, 1, LeagueGenerator.MAX_SEASONS);
     long seedValue = seed == null ? 42 : parseSeed(seed);
-    LoaderSettings settings = settingsOptions.resolve(context).settings();
+    SettingsSources.Resolved sources = settingsOptions.resolve(context);
+    LoaderSettings settings = sources.settings();
     if (!settings.backend().equals(BigQueryGamesQuery.NAME)) {
       throw new UsageException("backend: seed needs backend=bigquery (the in-memory backend builds its rows itself);"
           + " got '" + settings.backend() + "'");
@@ -91,12 +94,17 @@ final class SeedCommand implements Callable<Integer> {
       source = "generated league (seed " + seedValue + ", " + seasonCount + (seasonCount == 1 ? " season" : " seasons")
           + ", " + league.firstDay() + " .. " + league.lastDay() + ")";
     }
-    BigQueryTableSeeder seeder = BigQueryTableSeeder.builder()
-        .fromSettings(settings)
-        .replace(replace)
-        .progress((inserted, total) -> progress.show(
-            String.format(Locale.ROOT, "hgl seed: %,d of %,d rows inserted", inserted, total)))
-        .build();
+    BigQueryTableSeeder seeder;
+    try {
+      seeder = BigQueryTableSeeder.builder()
+          .fromSettings(settings)
+          .replace(replace)
+          .progress((inserted, total) -> progress.show(
+              String.format(Locale.ROOT, "hgl seed: %,d of %,d rows inserted", inserted, total)))
+          .build();
+    } catch (LoaderSettingsException e) {
+      throw sources.withOrigin(e);
+    }
     long started = System.nanoTime();
     long inserted;
     try {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /**
  * The options every command shares: where settings come from, and {@code --verbose}. Settings are
  * layered: the defaults, then {@code --config}, then the {@code HGL_*} environment variables, then
- * each {@code --set}, a later layer overriding an earlier one.
+ * each {@code --set}, a later layer overriding an earlier one (see {@link SettingsSources}). Values
+ * from {@code --config} name their origin as the file and line ({@code ops.properties:3}).
  */
 final class SettingsOptions {
 
@@ -40,7 +41,7 @@ final class SettingsOptions {
   SettingsSources.Resolved resolve(CliContext context) {
     SettingsSources.Builder sources = SettingsSources.builder();
     if (config != null) {
-      sources.add("file " + config, SettingsSources.readProperties(config));
+      sources.file(config);
     }
     sources.environment(context.environment());
     sources.add(SET_ORIGIN, setValues());

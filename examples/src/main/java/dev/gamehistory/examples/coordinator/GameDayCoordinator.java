@@ -121,8 +121,8 @@ public final class GameDayCoordinator implements AutoCloseable {
       return new GameDayReport(gameDate, players, delivered, List.of(), Map.of(), Optional.of(first.report()),
           Optional.empty());
     }
-    LOG.info("{} of {} player(s) failed on {} ({}); loading them again alone", failed.size(), players.size(),
-        gameDate, first.report().summary());
+    LOG.info("{} of {} {} failed on {} ({}); loading them again alone", failed.size(), players.size(),
+        players.size() == 1 ? "player" : "players", gameDate, first.report().summary());
     LoadRequest retryRequest = loader.newRequest(gameDate, failed).deadline(retryDeadline).build();
     LoadResult retry = loader.load(retryRequest);
     Map<String, FailureKind> missing = new LinkedHashMap<>();

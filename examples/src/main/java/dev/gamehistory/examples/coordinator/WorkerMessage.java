@@ -39,7 +39,7 @@ public record WorkerMessage(
     history = List.copyOf(history);
     if (historyMissing && (missingReason == null || !history.isEmpty())) {
       throw new IllegalArgumentException("a missing history must be empty and have a reason but had "
-          + history.size() + " game(s) and reason " + missingReason);
+          + history.size() + (history.size() == 1 ? " game" : " games") + " and reason " + missingReason);
     }
     if (!historyMissing && missingReason != null) {
       throw new IllegalArgumentException("a loaded history must have no missing reason but had " + missingReason);

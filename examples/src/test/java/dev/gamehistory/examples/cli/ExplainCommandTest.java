@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,9 +29,9 @@ class ExplainCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
     assertThat(result.err()).isEmpty();
-    assertThat(result.out()).containsPattern("\n  strategy +chunked +file " + java.util.regex.Pattern.quote(config.toString()) + "\n")
+    assertThat(result.out()).containsPattern("\n  strategy +chunked +" + Pattern.quote(config + ":1") + "\n")
         .containsPattern("\n  chunk-size +50 +--set\n")
-        .containsPattern("\n  deadline +45s +environment \\(HGL_DEADLINE\\)\n")
+        .containsPattern("\n  deadline +45s +environment variable HGL_DEADLINE\n")
         .containsPattern("\n  max-games +10 +--set\n")
         .containsPattern("\n  query-timeout +20s +default\n")
         .containsPattern("\n  backend +in-memory +default\n")
@@ -38,6 +39,44 @@ class ExplainCommandTest {
             "  window    90 days before the game date, up to 10 games per player\n",
             "in-memory: generated league (seed 42, 1 season)",
             "hgl load's default game date: " + LoadCommandTest.LAST_DATE);
+  }
+
+  @Test
+  void explain_strategyOnTop_showsTheLowerLayersUnusedKeysAsIgnored() throws IOException {
+    Path ops = Files.writeString(dir.resolve("ops.properties"), "strategy=chunked\nchunk-size=50\nparallelism=8\n",
+        StandardCharsets.UTF_8);
+
+    HglRunner.Result result = hgl("explain", "--config", ops.toString(), "--set", "strategy=batch");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.out())
+        .containsPattern("\n  strategy +batch +--set\n")
+        .containsPattern("\n  chunk-size +50 +" + Pattern.quote(ops + ":2  IGNORED: not used by strategy 'batch' (--set)")
+            + "\n")
+        .containsPattern("\n  parallelism +8 +" + Pattern.quote(ops + ":3  IGNORED: not used by strategy 'batch' (--set)")
+            + "\n")
+        .contains("  strategy  batch\n");
+  }
+
+  @Test
+  void explain_environmentStrategyOverAConfigFile_showsTheFilesChunkSizeAsIgnored() throws IOException {
+    Path ops = Files.writeString(dir.resolve("ops.properties"), "chunk-size=50\n", StandardCharsets.UTF_8);
+
+    HglRunner.Result result = HglRunner.hglWithEnvironment(Map.of("HGL_STRATEGY", "BATCH"),
+        "explain", "--config", ops.toString());
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.out()).containsPattern("\n  chunk-size +50 +" + Pattern.quote(ops + ":1  IGNORED: not used by"
+        + " strategy 'batch' (environment variable HGL_STRATEGY)") + "\n");
+  }
+
+  @Test
+  void explain_deadlineAlone_theQueryTimeoutFollowsIt() {
+    HglRunner.Result result = hgl("explain", "--set", "deadline=5s");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.out()).containsPattern("\n  query-timeout +5s +default\n")
+        .contains("  timeouts  query 5000 ms, deadline 5000 ms\n");
   }
 
   @Test

@@ -5,9 +5,13 @@ import static dev.gamehistory.examples.cli.HglRunner.hglWithEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +58,8 @@ class HglUsageTest {
 
   @Test
   void load_unknownKey() {
-    assertUsage(hgl("load", "--set", "chunk-sise=5"), "hgl: chunk-sise: unknown setting; did you mean 'chunk-size'?");
+    assertUsage(hgl("load", "--set", "chunk-sise=5"),
+        "hgl: chunk-sise (--set): unknown setting; did you mean 'chunk-size'?");
   }
 
   @Test
@@ -65,25 +70,48 @@ class HglUsageTest {
   @Test
   void load_badDuration() {
     assertUsage(hgl("load", "--set", "deadline=5x"),
-        "hgl: deadline: not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got '5x'");
+        "hgl: deadline (--set): not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got '5x'");
   }
 
   @Test
   void load_chunkSizeZero() {
     assertUsage(hgl("load", "--set", "strategy=chunked", "--set", "chunk-size=0"),
-        "hgl: chunk-size: must be an integer between 1 and 10000; got '0'");
+        "hgl: chunk-size (--set): must be an integer between 1 and 10000; got '0'");
   }
 
   @Test
   void load_unknownStrategy() {
     assertUsage(hgl("load", "--set", "strategy=fast"),
-        "hgl: strategy: unknown strategy; got 'fast'; allowed: batch, chunked, per-player, adaptive");
+        "hgl: strategy (--set): unknown strategy; got 'fast'; allowed: batch, chunked, per-player, adaptive");
   }
 
   @Test
   void load_unknownBackend() {
     assertUsage(hgl("load", "--set", "backend=mysql"),
-        "hgl: backend: unknown backend; got 'mysql'; allowed: in-memory, bigquery");
+        "hgl: backend (--set): unknown backend; got 'mysql'; allowed: in-memory, bigquery");
+  }
+
+  @Test
+  void load_backendNotOnTheClassPath_namesTheArtifactToAddAndWhereTheValueCameFrom() {
+    Thread thread = Thread.currentThread();
+    ClassLoader original = thread.getContextClassLoader();
+    // The CLI finds backends with ServiceLoader on the context class loader: hide loader-inmemory's provider.
+    thread.setContextClassLoader(new ClassLoader(original) {
+      @Override
+      public Enumeration<URL> getResources(String name) throws IOException {
+        List<URL> urls = Collections.list(super.getResources(name));
+        urls.removeIf(url -> name.startsWith("META-INF/services/") && url.toString().contains("loader-inmemory"));
+        return Collections.enumeration(urls);
+      }
+    });
+    try {
+      assertUsage(hgl("load", "--set", "backend=in-memory"), "hgl: backend (--set): no backend 'in-memory' on the"
+          + " class path; add dev.gamehistory:loader-inmemory (found: bigquery)");
+      assertUsage(hgl("load"), "hgl: backend: no backend 'in-memory' on the class path; add"
+          + " dev.gamehistory:loader-inmemory (found: bigquery)");
+    } finally {
+      thread.setContextClassLoader(original);
+    }
   }
 
   @Test
@@ -97,7 +125,8 @@ class HglUsageTest {
   @Test
   void load_badEnvironmentValue() {
     assertUsage(hglWithEnvironment(Map.of("HGL_DEADLINE", "soon"), "load"),
-        "hgl: deadline: not a duration (use 500ms, 30s, 2m or ISO-8601 like PT30S); got 'soon'");
+        "hgl: deadline (environment variable HGL_DEADLINE): not a duration (use 500ms, 30s, 2m or ISO-8601 like"
+            + " PT30S); got 'soon'");
   }
 
   @Test
@@ -112,7 +141,23 @@ class HglUsageTest {
     Path config = dir.resolve("hgl.properties");
     Files.writeString(config, "strategy=chunked\nparallelism=0\n", StandardCharsets.UTF_8);
     assertUsage(hgl("load", "--config", config.toString()),
-        "hgl: parallelism: must be an integer between 1 and 256; got '0'");
+        "hgl: parallelism (" + config + ":2): must be an integer between 1 and 256; got '0'");
+  }
+
+  @Test
+  void load_batchInTheSameConfigFileAsAChunkSize_namesBothLines() throws IOException {
+    Path config = dir.resolve("hgl.properties");
+    Files.writeString(config, "strategy=batch\nchunk-size=50\n", StandardCharsets.UTF_8);
+    assertUsage(hgl("load", "--config", config.toString()), "hgl: chunk-size (" + config + ":2): not used by strategy"
+        + " 'batch' (" + config + ":1); got '50'; used by chunked and adaptive");
+  }
+
+  @Test
+  void load_backendRejectingAValue_namesWhereItCameFrom() throws IOException {
+    Path config = dir.resolve("hgl.properties");
+    Files.writeString(config, "in-memory.seasons=11\n", StandardCharsets.UTF_8);
+    assertUsage(hgl("load", "--config", config.toString()),
+        "hgl: in-memory.seasons (" + config + ":1): must be a whole number between 1 and 10; got '11'");
   }
 
   @Test
@@ -169,7 +214,7 @@ class HglUsageTest {
             + "alice,2022-01-03,BOS,20,30.5\n"
             + "bob,2022-02-30,NYK,11,22.0\n", StandardCharsets.UTF_8);
     HglRunner.Result result = hgl("load", "--set", "in-memory.csv=" + csv);
-    assertUsage(result, "hgl: in-memory.csv: " + csv + ":3: game_date is not a date (yyyy-mm-dd); got '2022-02-30'");
+    assertUsage(result, "hgl: in-memory.csv (--set): " + csv + ":3: game_date is not a date (yyyy-mm-dd); got '2022-02-30'");
   }
 
   @Test
@@ -177,21 +222,21 @@ class HglUsageTest {
     Path csv = Files.writeString(dir.resolve("games.csv"),
         "player_lookup,game_date,points,minutes_played\nalice,2022-01-03,20,30.5\n", StandardCharsets.UTF_8);
     assertUsage(hgl("load", "--set", "in-memory.csv=" + csv),
-        "hgl: in-memory.csv: " + csv + ":1: missing column 'opponent_team_abbr'; got 'player_lookup,game_date,points,minutes_played'");
+        "hgl: in-memory.csv (--set): " + csv + ":1: missing column 'opponent_team_abbr'; got 'player_lookup,game_date,points,minutes_played'");
   }
 
   @Test
   void load_missingCsv() {
     Path csv = dir.resolve("none.csv");
     assertUsage(hgl("load", "--set", "in-memory.csv=" + csv),
-        "hgl: in-memory.csv: cannot read the file (NoSuchFileException); got '" + csv + "'");
+        "hgl: in-memory.csv (--set): cannot read the file (NoSuchFileException); got '" + csv + "'");
   }
 
   @Test
   void load_invalidTableId() {
     assertUsage(hgl("load", "--set", "backend=bigquery", "--set", "bigquery.project=test",
             "--set", "bigquery.table=nba..games"),
-        "hgl: bigquery.table: dataset '' must be a BigQuery dataset id (letters, digits and underscores, at most"
+        "hgl: bigquery.table (--set): dataset '' must be a BigQuery dataset id (letters, digits and underscores, at most"
             + " 1024 characters); got 'nba..games'");
   }
 
@@ -207,13 +252,18 @@ class HglUsageTest {
   void load_verbosePrintsTheStackTrace() {
     HglRunner.Result result = hgl("load", "--verbose", "--set", "strategy=chunked", "--set", "chunk-size=0");
     assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_USAGE);
-    assertThat(result.err()).startsWith("hgl: chunk-size: must be an integer between 1 and 10000; got '0'" + NL)
+    assertThat(result.err()).startsWith("hgl: chunk-size (--set): must be an integer between 1 and 10000; got '0'" + NL)
         .contains("dev.gamehistory.loader.LoaderSettingsException", "\tat ");
   }
 
   @Test
   void bench_zeroRuns() {
     assertUsage(hgl("bench", "--runs", "0"), "hgl: --runs: must be an integer between 1 and 1000; got '0'");
+  }
+
+  @Test
+  void bench_negativeWarmups() {
+    assertUsage(hgl("bench", "--warmups", "-1"), "hgl: --warmups: must be an integer between 0 and 100; got '-1'");
   }
 
   @Test

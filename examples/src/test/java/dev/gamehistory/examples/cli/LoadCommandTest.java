@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gamehistory.loader.testkit.Fault;
-import dev.gamehistory.loader.testkit.FaultPlan;
-import dev.gamehistory.loader.testkit.GameRow;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
-import dev.gamehistory.loader.testkit.League;
-import dev.gamehistory.loader.testkit.LeagueGenerator;
-import dev.gamehistory.loader.testkit.QuerySelector;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.QuerySelector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,6 +86,29 @@ class LoadCommandTest {
         "  time      ",
         "queued / executing / fetching: not reported by the in-memory backend");
     assertThat(result.out()).doesNotContain("failed players", "queries:");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"--set | strategy=batch", "env | BATCH"})
+  void load_aStrategyChosenAboveAConfigFileWithAChunkSize_runsIt(String how, String value) throws IOException {
+    Path ops = Files.writeString(dir.resolve("ops.properties"), "strategy=chunked\nchunk-size=50\n",
+        StandardCharsets.UTF_8);
+
+    HglRunner.Result result = how.equals("env")
+        ? hglWithEnvironment(Map.of("HGL_STRATEGY", value), "load", "--config", ops.toString(), "--players", "5")
+        : hgl("load", "--config", ops.toString(), "--set", value, "--players", "5");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out()).contains("  strategy  batch\n");
+  }
+
+  @Test
+  void load_deadlineAlone_runsWithTheQueryTimeoutFollowingIt() {
+    HglRunner.Result result = hgl("load", "--set", "deadline=5s", "--players", "5");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.out()).contains("  timeouts  query 5000 ms, deadline 5000 ms");
   }
 
   @Test

@@ -8,14 +8,14 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.testkit.Fault;
-import dev.gamehistory.loader.testkit.FaultPlan;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.testkit.InMemoryLoaders;
-import dev.gamehistory.loader.testkit.League;
-import dev.gamehistory.loader.testkit.LeagueGenerator;
-import dev.gamehistory.loader.testkit.QuerySelector;
-import dev.gamehistory.loader.testkit.RecordedQuery;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.inmemory.RecordedQuery;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,7 +161,7 @@ class GameDayCoordinatorTest {
 
     assertThatThrownBy(() -> GameDayCoordinator.fromProperties(properties, Map.of(), SLATE, sent::add))
         .isInstanceOf(LoaderSettingsException.class)
-        .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
+        .hasMessage("chunk-size (properties): must be an integer between 1 and 10000; got '0'");
   }
 
   @Test
@@ -181,7 +181,7 @@ class GameDayCoordinatorTest {
   void workerMessage_missingHistoryMustBeEmptyWithAReason() {
     assertThatThrownBy(() -> new WorkerMessage("p", GAME_DAY, List.of(), true, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a missing history must be empty and have a reason but had 0 game(s) and reason null");
+        .hasMessage("a missing history must be empty and have a reason but had 0 games and reason null");
     assertThatThrownBy(() -> new WorkerMessage("p", GAME_DAY, List.of(), false, "TIMEOUT"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a loaded history must have no missing reason but had TIMEOUT");

@@ -2,9 +2,17 @@ package dev.gamehistory.examples.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gamehistory.loader.FailureKind;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.spi.GamesQuery;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.testkit.League;
-import dev.gamehistory.loader.testkit.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +33,19 @@ class SpringBootCoordinatorTest {
   @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
   static class Service {}
+
+  /** A service whose test swaps in a backend of its own: the in-memory one with a fault plan. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  static class ServiceWithTestBackend {
+    @Bean
+    GamesQuery testBackend() {
+      return InMemoryGamesQuery.builder().league(LEAGUE)
+          .faults(FaultPlan.builder().on(QuerySelector.containingPlayer(LEAGUE.slate(GAME_DAY).get(0)),
+              Fault.permanentError("accessDenied")).build())
+          .build();
+    }
+  }
 
   private static final League LEAGUE = LeagueGenerator.generate(42, 1);
   private static final LocalDate GAME_DAY = LocalDate.of(2022, 1, 15);
@@ -49,5 +70,25 @@ class SpringBootCoordinatorTest {
     assertThat(sent).extracting(WorkerMessage::player).containsExactlyElementsOf(slate);
     assertThat(sent).noneMatch(WorkerMessage::historyMissing);
     assertThat(report).isNotNull();
+  }
+
+  @Test
+  void prepare_aTestsOwnBackendBean_theStartersLoaderRunsOverItAndAFailureIsFlagged() {
+    List<WorkerMessage> sent = new ArrayList<>();
+    GameDayReport report;
+    try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServiceWithTestBackend.class)
+        .web(WebApplicationType.NONE)
+        .properties("hgl.strategy=per-player", "hgl.retry.max-attempts=1")
+        .run()) {
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      GameDayCoordinator coordinator = GameDayCoordinator.builder().loader(loader).slate(LEAGUE::slate)
+          .sink(sent::add).build();
+      report = coordinator.prepare(GAME_DAY);
+    }
+
+    String denied = LEAGUE.slate(GAME_DAY).get(0);
+    assertThat(report.missing()).containsExactly(Map.entry(denied, FailureKind.BACKEND));
+    assertThat(sent).hasSize(LEAGUE.slate(GAME_DAY).size()).filteredOn(WorkerMessage::historyMissing)
+        .singleElement().satisfies(message -> assertThat(message.history()).isEmpty());
   }
 }

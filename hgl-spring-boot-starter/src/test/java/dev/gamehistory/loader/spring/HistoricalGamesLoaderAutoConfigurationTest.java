@@ -15,12 +15,15 @@ import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
 import dev.gamehistory.loader.micrometer.LoaderMetrics;
+import dev.gamehistory.loader.micrometer.LoaderObservations;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +35,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.core.io.ClassPathResource;
 
@@ -90,7 +94,8 @@ class HistoricalGamesLoaderAutoConfigurationTest {
     runner().withPropertyValues("hgl.chunk-sise=50").run(context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
-          .hasMessage("chunk-sise: unknown setting; did you mean 'chunk-size'?");
+          .hasMessage("hgl.chunk-sise (\"hgl.chunk-sise\" from property source \"test\"): unknown setting; did you"
+              + " mean 'hgl.chunk-size'?");
     });
   }
 
@@ -100,9 +105,16 @@ class HistoricalGamesLoaderAutoConfigurationTest {
       assertThat(context).hasFailed();
       Throwable failure = context.getStartupFailure();
       assertThat(failure).rootCause().isInstanceOf(LoaderSettingsException.class)
-          .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
+          .hasMessage("chunk-size (\"hgl.chunk-size\" from property source \"test\"): must be an integer between 1"
+              + " and 10000; got '0'");
       FailureAnalysis analysis = new LoaderSettingsFailureAnalyzer().analyze(failure);
-      assertThat(analysis.getDescription()).isEqualTo("chunk-size: must be an integer between 1 and 10000; got '0'");
+      assertThat(analysis.getDescription()).isEqualTo("""
+          Invalid loader setting 'hgl.chunk-size':
+
+              Property: hgl.chunk-size
+              Value: "0"
+              Origin: "hgl.chunk-size" from property source "test"
+              Reason: must be an integer between 1 and 10000; got '0'""");
       assertThat(analysis.getAction())
           .isEqualTo("Correct or remove the property hgl.chunk-size or the environment variable HGL_CHUNK_SIZE.");
     });
@@ -112,15 +124,16 @@ class HistoricalGamesLoaderAutoConfigurationTest {
   void startup_cacheEnabledWithoutLoaderCache_failsAndTheAnalyzerNamesTheProperty() {
     Thread thread = Thread.currentThread();
     ClassLoader original = thread.getContextClassLoader();
-    // The library finds the cache store with ServiceLoader on the context class loader.
+    // The library finds the caching loader provider with ServiceLoader on the context class loader.
     thread.setContextClassLoader(new FilteredClassLoader(
-        new ClassPathResource("META-INF/services/dev.gamehistory.loader.spi.CacheStoreProvider")));
+        new ClassPathResource("META-INF/services/dev.gamehistory.loader.spi.CachingLoaderProvider")));
     try {
       runner().withPropertyValues("hgl.cache.enabled=true").run(context -> {
         assertThat(context).hasFailed();
         Throwable failure = context.getStartupFailure();
         assertThat(failure).rootCause().isInstanceOf(LoaderSettingsException.class).hasMessage(
-            "cache.enabled: no cache store on the class path: add the dev.gamehistory:loader-cache module; got 'true'");
+            "cache.enabled (\"hgl.cache.enabled\" from property source \"test\"): no cache store on the class path:"
+                + " add the dev.gamehistory:loader-cache module; got 'true'");
         assertThat(new LoaderSettingsFailureAnalyzer().analyze(failure).getAction())
             .isEqualTo("Correct or remove the property hgl.cache.enabled or the environment variable HGL_CACHE_ENABLED.");
       });
@@ -130,14 +143,50 @@ class HistoricalGamesLoaderAutoConfigurationTest {
   }
 
   @Test
-  void startup_withABackendNoProviderServes_failsNamingTheBackend() {
+  void startup_withABackendNoProviderServes_failsNamingTheArtifactToAdd() {
     ClassPathResource providers = new ClassPathResource("META-INF/services/" + GamesQueryProvider.class.getName());
     runner().withClassLoader(new FilteredClassLoader(providers))
         .withPropertyValues("hgl.backend=bigquery").run(context -> {
           assertThat(context).hasFailed();
           assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
-              .hasMessage("backend: unknown backend 'bigquery'; available on the class path: []");
+              .hasMessage("backend (\"hgl.backend\" from property source \"test\"): no backend 'bigquery' on the class"
+                  + " path; add dev.gamehistory:loader-bigquery (found: none)");
         });
+    runner().withClassLoader(new FilteredClassLoader(providers)).run(context ->
+        assertThat(context.getStartupFailure()).rootCause().hasMessage("backend (\"hgl.backend\" from property source"
+            + " \"test\"): no backend 'in-memory' on the class path; add dev.gamehistory:loader-inmemory (found: none)"));
+  }
+
+  @Test
+  void startup_withAnUnknownName_theAnalyzerNamesThePropertyAsWritten() {
+    runner().withPropertyValues("hgl.chunkSise=50").run(context -> {
+      FailureAnalysis analysis = new LoaderSettingsFailureAnalyzer().analyze(context.getStartupFailure());
+      assertThat(analysis.getDescription()).isEqualTo("""
+          Invalid loader setting 'hgl.chunkSise':
+
+              Property: hgl.chunkSise
+              Value: "50"
+              Origin: "hgl.chunkSise" from property source "test"
+              Reason: unknown setting; did you mean 'hgl.chunk-size'?""");
+      assertThat(analysis.getAction())
+          .isEqualTo("Rename or remove the property hgl.chunkSise: hgl.<key>, with a key of the settings catalogue.");
+    });
+  }
+
+  @Test
+  void startup_withAnUnknownVariable_theAnalyzerNamesTheVariable() {
+    runner(Map.of("HGL_CHUNK_SISE", "50")).run(context -> {
+      FailureAnalysis analysis = new LoaderSettingsFailureAnalyzer().analyze(context.getStartupFailure());
+      assertThat(analysis.getDescription()).startsWith("Invalid loader setting 'HGL_CHUNK_SISE':");
+      assertThat(analysis.getAction()).isEqualTo("Correct or remove the environment variable HGL_CHUNK_SISE.");
+    });
+  }
+
+  @Test
+  void startup_withABackendRejectingAValue_namesWhereItCameFrom() {
+    runner().withPropertyValues("hgl.backend=bigquery", "hgl.bigquery.project=p", "hgl.bigquery.table=nba..games")
+        .run(context -> assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LoaderSettingsException.class)
+            .hasMessageStartingWith("bigquery.table (\"hgl.bigquery.table\" from property source \"test\"): dataset ''"));
   }
 
   @Test
@@ -197,6 +246,44 @@ class HistoricalGamesLoaderAutoConfigurationTest {
           HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
           loader.load(request(loader));
           assertThat(context.getBean(MeterRegistry.class).get(LoaderMetrics.LOAD).timer().count()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void observations_withAnObservationRegistryBean_observeEachLoadAndQueryAndMetricsLeaveTheTimersToThem() {
+    runner().withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+        .withBean(SimpleMeterRegistry.class).run(context -> {
+          assertThat(context).hasSingleBean(LoaderObservations.class);
+          assertThat(context.getBean(LoaderMetrics.class)).hasToString("LoaderMetrics{SimpleMeterRegistry, without timers}");
+          HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+          LoadResult result = loader.load(request(loader));
+          TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+              .hasNumberOfObservationsWithNameEqualTo(LoaderMetrics.LOAD, 1)
+              .hasNumberOfObservationsWithNameEqualTo(LoaderMetrics.QUERY, 1);
+          MeterRegistry meters = context.getBean(MeterRegistry.class);
+          assertThat(meters.find(LoaderMetrics.LOAD).timer()).isNull();
+          assertThat(meters.get(LoaderMetrics.PLAYERS).tag("status", "loaded").counter().count())
+              .isEqualTo(result.loaded().size());
+        });
+  }
+
+  @Test
+  void observations_withSpringBootsMetricsAndObservationAutoConfiguration_timeEachLoadOnce() {
+    runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+            SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+            ObservationAutoConfiguration.class))
+        .run(context -> {
+          assertThat(context).hasSingleBean(LoaderObservations.class).hasSingleBean(LoaderMetrics.class);
+          HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+          loader.load(request(loader));
+          MeterRegistry meters = context.getBean(MeterRegistry.class);
+          assertThat(meters.get(LoaderMetrics.LOAD).timers()).singleElement().satisfies(timer -> {
+            assertThat(timer.count()).isEqualTo(1);
+            assertThat(timer.getId().getTag("strategy")).isEqualTo("adaptive");
+            assertThat(timer.getId().getTag("outcome")).isEqualTo("complete");
+          });
+          assertThat(meters.get(LoaderMetrics.QUERY).timers()).singleElement()
+              .satisfies(timer -> assertThat(timer.count()).isEqualTo(1));
         });
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.micrometer.LoaderMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -58,11 +60,34 @@ class SpringApplicationTest {
   }
 
   @Test
-  void run_withABadValue_failsAndReportsTheLibrarysMessage(CapturedOutput output) {
+  void run_withABadValue_failsAndTheAnalyzerReportsThePropertyItsValueAndOrigin(CapturedOutput output) {
     assertThatThrownBy(() -> application().run("--hgl.strategy=chunked", "--hgl.chunk-size=0"))
         .rootCause().isInstanceOf(LoaderSettingsException.class)
-        .hasMessage("chunk-size: must be an integer between 1 and 10000; got '0'");
-    assertThat(output).contains("Description:", "chunk-size: must be an integer between 1 and 10000; got '0'",
+        .hasMessage("chunk-size (\"hgl.chunk-size\" from property source \"commandLineArgs\"): must be an integer"
+            + " between 1 and 10000; got '0'");
+    assertThat(output).contains("Description:", String.join(System.lineSeparator(),
+            "Invalid loader setting 'hgl.chunk-size':", "",
+            "    Property: hgl.chunk-size",
+            "    Value: \"0\"",
+            "    Origin: \"hgl.chunk-size\" from property source \"commandLineArgs\"",
+            "    Reason: must be an integer between 1 and 10000; got '0'"),
         "Action:", "Correct or remove the property hgl.chunk-size or the environment variable HGL_CHUNK_SIZE.");
+  }
+
+  @Test
+  void run_aCommandLineStrategyOverApplicationProperties_startsAndIgnoresTheFilesChunkSize(CapturedOutput output) {
+    try (ConfigurableApplicationContext context =
+        application().run("--spring.config.name=hgl-layers-test", "--hgl.strategy=batch")) {
+      HistoricalGamesLoader loader = context.getBean(HistoricalGamesLoader.class);
+      assertThat(loader.settings().strategy()).isEqualTo(Strategy.batch());
+      assertThat(context.getBean(SettingsSources.Resolved.class).entry("chunk-size").flatMap(SettingsSources.Entry::ignored))
+          .contains("not used by strategy 'batch' (\"hgl.strategy\" from property source \"commandLineArgs\")");
+      assertThat(context.getBean(SettingsSources.Resolved.class).entry("chunk-size").orElseThrow().origin())
+          .isEqualTo("class path resource [hgl-layers-test.properties] - 2:16");
+    }
+    assertThat(output.getAll().lines().filter(line -> line.contains("settings ignored"))).singleElement()
+        .asString().contains("WARN", "dev.gamehistory.loader.settings", "settings ignored, not used by strategy"
+            + " 'batch' (\"hgl.strategy\" from property source \"commandLineArgs\"): chunk-size=50 (class path"
+            + " resource [hgl-layers-test.properties] - 2:16)");
   }
 }

@@ -1,12 +1,12 @@
 package dev.gamehistory.loader.internal;
 
+import dev.gamehistory.loader.spi.LoaderWork;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link QueryContext} of one attempt. Cancelling it wakes every waiter at once and runs the
- * backend's cancel actions on the given executor (the engine's worker executor, never the timer
- * thread). Public only so that the testkit's {@code TestQueryContext} can reuse it.
+ * backend's cancel actions on the given executor (the engine's workers, never the timer thread).
+ * A wait is a {@link LoaderWork.Pause} of the time source's, so a manual clock knows the waiting
+ * thread is idle. Public only so that the testkit's {@code TestQueryContext} can reuse it.
  */
 public final class AttemptContext implements QueryContext {
 
@@ -33,7 +34,7 @@ public final class AttemptContext implements QueryContext {
 
   private final Object lock = new Object();
   private final List<Runnable> cancelActions = new ArrayList<>();
-  private final List<CountDownLatch> waiters = new ArrayList<>();
+  private final List<LoaderWork.Pause> waiters = new ArrayList<>();
   private volatile boolean cancelled;
   private @Nullable Thread runner;
 
@@ -86,20 +87,23 @@ public final class AttemptContext implements QueryContext {
 
   @Override
   public boolean awaitCancellation(Duration max) throws InterruptedException {
-    CountDownLatch wake = new CountDownLatch(1);
+    LoaderWork.Pause pause = time.work().pause();
     synchronized (lock) {
       if (cancelled) {
         return true;
       }
-      waiters.add(wake);
+      waiters.add(pause);
     }
-    ScheduledFuture<?> timer = time.scheduler().schedule(wake::countDown, TimeMath.toNanosSaturated(max), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer = null;
     try {
-      wake.await();
+      timer = time.scheduler().schedule(pause::wake, TimeMath.toNanosSaturated(max), TimeUnit.NANOSECONDS);
+      pause.await();
     } finally {
-      timer.cancel(false);
+      if (timer != null) {
+        timer.cancel(false);
+      }
       synchronized (lock) {
-        waiters.remove(wake);
+        waiters.remove(pause);
       }
     }
     return cancelled;
@@ -120,7 +124,7 @@ public final class AttemptContext implements QueryContext {
         return;
       }
       cancelled = true;
-      waiters.forEach(CountDownLatch::countDown);
+      waiters.forEach(LoaderWork.Pause::wake);
       if (runner != null) {
         runner.interrupt();
       }
@@ -140,7 +144,7 @@ public final class AttemptContext implements QueryContext {
     try {
       action.run();
     } catch (RuntimeException e) {
-      LOG.warn("cancel action of query {} failed: {}", queryId, e.toString());
+      LOG.warn("cancel action of query {} failed: {}", queryId, Futures.describe(e));
     }
   }
 }

@@ -22,11 +22,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers single-player calls into loads: calls for the same window wait together until the first
@@ -44,11 +45,19 @@ public final class Batcher {
   // Guarded by lock.
   private final Map<Window, Gathering> open = new HashMap<>();
   private boolean closed;
-  private final Set<CompletableFuture<LoadResult>> running = ConcurrentHashMap.newKeySet();
+  /** The loads being sent or running, for close(). */
+  private final Set<Send> sending = ConcurrentHashMap.newKeySet();
   private final AtomicLong loadsSent = new AtomicLong();
-  /** Sends the gatherings whose window ended, off the timer thread. */
-  private final ThreadPoolExecutor senders;
+  /** Sends the gatherings whose window ended and fails the calls of a load that never answered, off the timer thread. */
+  private final DaemonPool senders;
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+  /**
+   * How long past a batched load's deadline its calls wait for a loader that has not answered: then
+   * they fail with the deadline and the load is cancelled.
+   */
+  static final long LOAD_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /**
    * Gathers calls to {@code loader} as {@code policy} says, timed on {@code time} (shut down on close when owned).
@@ -66,6 +75,15 @@ public final class Batcher {
     this.ownsTime = time == null;
     this.time = time == null ? new SystemTimeSource() : time;
     this.senders = DaemonPool.create("hgl-batch-" + INSTANCES.incrementAndGet(), this);
+  }
+
+  /**
+   * Waits for a call's outcome through the time source's work hook (a manual clock drives itself there).
+   *
+   * @throws dev.gamehistory.loader.LoadCancelledException when the calling thread is interrupted
+   */
+  public <T> T await(CompletableFuture<T> future) {
+    return Futures.await(time.work(), future);
   }
 
   /** The policy. */
@@ -87,6 +105,10 @@ public final class Batcher {
   public CompletableFuture<PlayerOutcome> submit(String player, LocalDate gameDate, int lookbackDays, int maxGames) {
     // Validates the player and the window the way a request does.
     LoadRequest.builder(gameDate).players(player).lookbackDays(lookbackDays).maxGames(maxGames).build();
+    return time.work().enter(() -> gather(player, gameDate, lookbackDays, maxGames));
+  }
+
+  private CompletableFuture<PlayerOutcome> gather(String player, LocalDate gameDate, int lookbackDays, int maxGames) {
     Window window = new Window(gameDate, lookbackDays, maxGames);
     CompletableFuture<PlayerOutcome> call = new CompletableFuture<>();
     Gathering gathering;
@@ -146,10 +168,15 @@ public final class Batcher {
       gathering.taken = true;
       open.remove(gathering.window, gathering);
     }
+    handOff(() -> send(gathering));
+  }
+
+  /** Runs {@code task} on one of the client's threads, through the time source's work hook; here once closed. */
+  private void handOff(Runnable task) {
     try {
-      senders.execute(() -> send(gathering));
+      time.work().execute(senders, task);
     } catch (RejectedExecutionException closed) {
-      send(gathering);
+      task.run();
     }
   }
 
@@ -173,9 +200,22 @@ public final class Batcher {
       return;
     }
     Duration deadline = loader.settings().timeouts().deadline();
-    long left = TimeMath.toNanosSaturated(deadline) - (time.nanoTime() - gathering.firstNanos);
+    long deadlineNanos = TimeMath.plusSaturated(gathering.firstNanos, TimeMath.toNanosSaturated(deadline));
+    long left = deadlineNanos - time.nanoTime();
     if (left <= 0) {
       failAll(waiting, DeadlineExceededException.of(deadline));
+      return;
+    }
+    Send send = new Send(waiting);
+    sending.add(send);
+    // Bounded whatever the loader does (never returns from loadAsync, never answers, answers late):
+    // at the load's deadline and a grace, its calls still waiting fail with the deadline. Armed
+    // before the loader is called.
+    try {
+      send.stop = time.scheduler().schedule(() -> handOff(() -> send.end(null, DeadlineExceededException.of(deadline))),
+          Math.max(0, TimeMath.plusSaturated(deadlineNanos, LOAD_GRACE_NANOS) - time.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stopped) {
+      send.end(null, LoadCancelledException.of("client closed"));
       return;
     }
     Window window = gathering.window;
@@ -188,18 +228,22 @@ public final class Batcher {
     CompletableFuture<LoadResult> load;
     try {
       load = loader.loadAsync(request);
+      if (load == null) {
+        throw new NullPointerException("the loader returned no future");
+      }
     } catch (IllegalStateException e) {
-      failAll(waiting, LoadCancelledException.of("loader closed"));
+      send.end(null, LoadCancelledException.of("loader closed"));
       return;
-    } catch (RuntimeException e) {
-      failAll(waiting, causeOf(e));
+    } catch (Throwable e) {
+      // Whatever the loader throws, these calls fail with it.
+      send.end(null, causeOf(e));
       return;
     }
     loadsSent.incrementAndGet();
-    running.add(load);
     boolean cancel;
     synchronized (lock) {
-      cancel = closed;
+      send.load = load;
+      cancel = closed || send.ended;
     }
     if (cancel) {
       load.cancel(true);
@@ -215,18 +259,53 @@ public final class Batcher {
         }
       });
     }
-    load.whenComplete((result, error) -> {
-      running.remove(load);
-      LoaderException cause = error == null ? null : causeOf(error);
-      waiting.forEach((player, waiters) -> {
+    load.whenComplete((result, error) -> send.end(result, error == null ? null : causeOf(error)));
+  }
+
+  /** One load sent for a gathering's calls: the calls, the load once the loader gave it, its hard stop. */
+  private final class Send {
+    final Map<String, List<CompletableFuture<PlayerOutcome>>> waiting;
+    // Guarded by the batcher's lock.
+    @Nullable CompletableFuture<LoadResult> load;
+    @Nullable ScheduledFuture<?> stop;
+    boolean ended;
+
+    Send(Map<String, List<CompletableFuture<PlayerOutcome>>> waiting) {
+      this.waiting = waiting;
+    }
+
+    /**
+     * Ends the send once: with the load's result, or with {@code failure} for every call; cancels
+     * the load and the hard stop, and answers the calls on one of the client's threads, never the
+     * loader's or a timer's.
+     */
+    void end(@Nullable LoadResult result, @Nullable LoaderException failure) {
+      CompletableFuture<LoadResult> running;
+      ScheduledFuture<?> timer;
+      synchronized (lock) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+        running = load;
+        timer = stop;
+      }
+      sending.remove(this);
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (running != null && !running.isDone()) {
+        running.cancel(true);
+      }
+      handOff(() -> waiting.forEach((player, waiters) -> {
         PlayerOutcome outcome = result != null ? result.outcomes().get(player) : null;
         if (outcome == null) {
-          outcome = cause != null ? new PlayerOutcome.Failed(player, cause) : Futures.missingOutcome(player);
+          outcome = failure != null ? new PlayerOutcome.Failed(player, failure) : Futures.missingOutcome(player);
         }
         PlayerOutcome answer = outcome;
         waiters.forEach(w -> w.complete(answer));
-      });
-    });
+      }));
+    }
   }
 
   private static void failAll(Map<String, List<CompletableFuture<PlayerOutcome>>> waiting, LoaderException cause) {
@@ -265,10 +344,20 @@ public final class Batcher {
         calls.forEach(call -> call.complete(failed));
       });
     }
-    List.copyOf(running).forEach(load -> load.cancel(true));
+    List.copyOf(sending).forEach(send -> send.end(null, cause));
     senders.shutdown();
     if (ownsTime) {
       time.scheduler().shutdownNow();
+    }
+    // From one of the client's own threads (a caller's callback), waiting would wait for itself.
+    if (!DaemonPool.runsOn(this)) {
+      if (!senders.awaitThreads(HistoricalGamesLoader.DEADLINE_GRACE_MILLIS)) {
+        LOG.warn("PlayerHistoryClient closed while {} still running a caller's callback; it ends when the callback"
+            + " returns", Plural.count(senders.getActiveCount(), "thread is", "threads are"));
+      }
+      if (ownsTime) {
+        Futures.awaitQuietly(time.scheduler());
+      }
     }
   }
 

@@ -1,24 +1,21 @@
 package dev.gamehistory.loader.internal;
 
-import dev.gamehistory.loader.CacheKey;
 import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
-import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.spi.CacheStoreProvider;
+import dev.gamehistory.loader.spi.CachingLoaderProvider;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
-/** Puts a {@link CachingLoader} in front of a loader, on the store the class path provides. */
+/** Puts a {@link CachingLoader} in front of a loader, made by the provider the class path holds. */
 public final class Caching {
 
   /** What to add when no store is on the class path. */
@@ -30,19 +27,18 @@ public final class Caching {
    * A cache in front of {@code loader}, timing waits on {@code time} (a timer thread of its own when
    * {@code null}), writing its own per-load log line.
    *
-   * @throws IllegalStateException when no {@link CacheStoreProvider} is on the class path
+   * @throws IllegalStateException when no {@link CachingLoaderProvider} is on the class path
    */
   public static CachingLoader wrap(HistoricalGamesLoader loader, CachePolicy policy, @Nullable TimeSource time) {
     if (!policy.enabled()) {
       throw new IllegalArgumentException("the cache policy must be enabled but was " + policy);
     }
-    CacheStoreProvider provider = provider();
+    CachingLoaderProvider provider = provider();
     if (provider == null) {
       throw new IllegalStateException(NO_STORE);
     }
     TimeSource source = time == null ? new SystemTimeSource() : time;
-    return new CachingLoaderImpl(loader, policy, provider.create(policy, source), source, time == null,
-        List.of(new LoadLog()));
+    return provider.create(loader, policy, source, time == null, List.of(new LoadLog()));
   }
 
   /**
@@ -57,24 +53,23 @@ public final class Caching {
     if (!settings.cache().enabled()) {
       return new Engine(backend, settings, time, listeners);
     }
-    CacheStoreProvider provider = java.util.Objects.requireNonNull(requireStore(settings));
+    CachingLoaderProvider provider = java.util.Objects.requireNonNull(requireStore(settings));
     TimeSource source = time == null ? new SystemTimeSource() : time;
-    ConcurrentMap<CacheKey, List<HistoricalGame>> store = provider.create(settings.cache(), source);
     Engine engine = new Engine(backend, settings, source, listeners, true);
     List<LoadListener> heard = new ArrayList<>();
     heard.add(new LoadLog());
     heard.addAll(listeners);
-    return new CachingLoaderImpl(engine, settings.cache(), store, source, time == null, heard);
+    return provider.create(engine, settings.cache(), source, time == null, heard);
   }
 
   /**
-   * The store provider when the settings enable a cache ({@code null} when they do not), checked
+   * The caching provider when the settings enable a cache ({@code null} when they do not), checked
    * before a backend is made.
    *
    * @throws LoaderSettingsException naming {@code cache.enabled} when none is on the class path
    */
-  public static @Nullable CacheStoreProvider requireStore(LoaderSettings settings) {
-    CacheStoreProvider provider = settings.cache().enabled() ? provider() : null;
+  public static @Nullable CachingLoaderProvider requireStore(LoaderSettings settings) {
+    CachingLoaderProvider provider = settings.cache().enabled() ? provider() : null;
     if (settings.cache().enabled() && provider == null) {
       throw new LoaderSettingsException(SettingsKeys.CACHE_ENABLED, "true",
           SettingsKeys.CACHE_ENABLED + ": " + NO_STORE + "; got 'true'");
@@ -82,8 +77,8 @@ public final class Caching {
     return provider;
   }
 
-  private static @Nullable CacheStoreProvider provider() {
-    Iterator<CacheStoreProvider> providers = ServiceLoader.load(CacheStoreProvider.class).iterator();
+  private static @Nullable CachingLoaderProvider provider() {
+    Iterator<CachingLoaderProvider> providers = ServiceLoader.load(CachingLoaderProvider.class).iterator();
     return providers.hasNext() ? providers.next() : null;
   }
 }

@@ -13,9 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +38,7 @@ public final class Engine implements HistoricalGamesLoader {
   private final LoaderSettings settings;
   private final TimeSource time;
   private final boolean ownsTime;
-  private final ThreadPoolExecutor workers;
+  private final DaemonPool workers;
   private final Set<LoadRun> runs = ConcurrentHashMap.newKeySet();
   private final AtomicLong queryIds = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -80,6 +77,10 @@ public final class Engine implements HistoricalGamesLoader {
   @Override
   public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
     Objects.requireNonNull(request, "request");
+    return time.work().enter(() -> start(request));
+  }
+
+  private CompletableFuture<LoadResult> start(LoadRequest request) {
     if (closed.get()) {
       throw new IllegalStateException("loader is closed");
     }
@@ -95,6 +96,12 @@ public final class Engine implements HistoricalGamesLoader {
       run.cancel("loader closed");
     }
     return result;
+  }
+
+  /** Blocks for the load's result through the time source's {@link dev.gamehistory.loader.spi.LoaderWork}. */
+  @Override
+  public LoadResult load(LoadRequest request) {
+    return Futures.await(time.work(), loadAsync(request));
   }
 
   @Override
@@ -115,16 +122,13 @@ public final class Engine implements HistoricalGamesLoader {
     // would wait for this thread itself: then the others end when their backend calls return.
     boolean canWait = !isOwnWorker();
     try {
-      if (canWait && !workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (canWait && !workers.awaitThreads(DEADLINE_GRACE_MILLIS)) {
         workers.shutdownNow();
-        if (!workers.awaitTermination(DEADLINE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-          LOG.warn("{} backend call(s) ignore cancellation and interruption; their threads end when they return",
-              workers.getActiveCount());
+        if (!workers.awaitThreads(DEADLINE_GRACE_MILLIS)) {
+          LOG.warn("{} ignoring cancellation and interruption; their threads end when they return",
+              Plural.count(workers.getActiveCount(), "backend call is", "backend calls are"));
         }
       }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
     } finally {
       try {
         backend.close();
@@ -157,8 +161,13 @@ public final class Engine implements HistoricalGamesLoader {
     return time;
   }
 
-  ExecutorService workers() {
-    return workers;
+  /**
+   * Runs {@code task} on a worker, through the time source's {@link dev.gamehistory.loader.spi.LoaderWork}.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException when the engine is closed
+   */
+  void run(Runnable task) {
+    time.work().execute(workers, task);
   }
 
   /** Whether the calling thread is one of this engine's workers. */
@@ -169,8 +178,13 @@ public final class Engine implements HistoricalGamesLoader {
   /** Tells a listener of query attempts only. */
   private record QueriesOnly(LoadListener listener) implements LoadListener {
     @Override
-    public void onQueryEnd(LoadRequest request, dev.gamehistory.loader.QueryAttempt attempt) {
-      listener.onQueryEnd(request, attempt);
+    public void onQueryStart(dev.gamehistory.loader.LoadScope load, dev.gamehistory.loader.QueryStart query) {
+      listener.onQueryStart(load, query);
+    }
+
+    @Override
+    public void onQueryEnd(dev.gamehistory.loader.LoadScope load, dev.gamehistory.loader.QueryAttempt attempt) {
+      listener.onQueryEnd(load, attempt);
     }
   }
 

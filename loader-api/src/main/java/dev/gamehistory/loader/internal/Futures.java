@@ -5,6 +5,7 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.PlayerOutcome;
+import dev.gamehistory.loader.spi.LoaderWork;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,8 +24,18 @@ public final class Futures {
    * @throws LoadCancelledException when the calling thread is interrupted
    */
   public static <T> T await(CompletableFuture<T> future) {
+    return await(LoaderWork.direct(), future);
+  }
+
+  /**
+   * The future's value, waited for through {@code work} (a manual clock drives time there); an
+   * interrupt cancels the future.
+   *
+   * @throws LoadCancelledException when the calling thread is interrupted
+   */
+  public static <T> T await(LoaderWork work, CompletableFuture<T> future) {
     try {
-      return future.get();
+      return work.join(future);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -54,18 +65,43 @@ public final class Futures {
   }
 
   /**
+   * {@code error} as text for a message or a log line: its {@code toString()}, or only its class
+   * name when that throws (a throwable's own code runs there), never throwing itself.
+   */
+  public static String describe(Throwable error) {
+    try {
+      return String.valueOf(error);
+    } catch (Throwable broken) {
+      return error.getClass().getName() + " (its description failed: " + broken.getClass().getName() + ")";
+    }
+  }
+
+  /**
+   * The innermost cause of {@code error} through {@link CompletionException}s and
+   * {@link ExecutionException}s, stopping at a cycle or after 32 steps.
+   */
+  public static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    for (int depth = 0; depth < 32 && (cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null && cause.getCause() != cause; depth++) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /**
    * The cause a player gets when the future of the load that was to answer it failed as a whole:
    * its own {@link LoaderException}, a cancellation for {@code cancelled}, or a permanent backend
    * failure naming what the loader threw.
    */
   public static LoaderException causeOf(Throwable error, String cancelled) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause = unwrap(error);
     if (cause instanceof LoaderException loaderException) {
       return loaderException;
     }
     if (cause instanceof CancellationException) {
       return LoadCancelledException.of(cancelled);
     }
-    return BackendException.permanentError("loader-failed", "the loader failed: " + cause, cause);
+    return BackendException.permanentError("loader-failed", "the loader failed: " + describe(cause), cause);
   }
 }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * load outcome=partial strategy="adaptive(initial-chunk=all, parallelism=4)" backend=bigquery players=360
  *   loaded=352 loaded_empty=4 failed=8 failed_timeout=8 queries=5 retries=0 splits=2 fallbacks=0
  *   [cache_hits=0 cache_shared=0 cache_queried=360, through a cache] rows=10320 bytes_processed=52428800 bytes_billed=52428800 elapsed_ms=2140 deadline_ms=30000
- *   first_failure="query for 8 player(s) did not finish within its timeout of 2000 ms; cancelled"
+ *   first_failure="query for 8 players did not finish within its timeout of 2000 ms; cancelled"
  * </pre>
  * (one line in the log). Values with spaces, quotes or {@code =} are quoted.
  */

@@ -8,9 +8,11 @@ import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
+import dev.gamehistory.loader.LoadScope;
 import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.QueryAttempt;
+import dev.gamehistory.loader.QueryStart;
 import dev.gamehistory.loader.QueryTimeoutException;
 import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.RetryPolicy;
@@ -36,12 +38,11 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,7 @@ final class LoadRun {
   private final Instant startedAt;
   private final long deadlineNanos;
   private final CompletableFuture<LoadResult> result = new CompletableFuture<>();
-  private final SplittableRandom random = new SplittableRandom();
+  private final SplittableRandom random;
 
   // Guarded by this.
   private int stageIndex = -1;
@@ -83,7 +84,9 @@ final class LoadRun {
   private Map<String, LoaderException> stageFailures = new LinkedHashMap<>();
   private final Map<String, List<HistoricalGame>> loaded = new HashMap<>();
   private final List<QueryAttempt> attempts = new ArrayList<>();
-  private final List<QueryAttempt> unheard = new ArrayList<>();
+  /** What the listeners have not heard yet, in order: the load's start, each query's start and end. */
+  private final List<Consumer<LoadListener>> unheard = new ArrayList<>();
+  private final LoadScope scope;
   /** Held by the one thread telling the listeners; taken before {@code this}, never while holding it. */
   private final ReentrantLock listening = new ReentrantLock();
   private final List<ReportEvent> events = new ArrayList<>();
@@ -106,6 +109,8 @@ final class LoadRun {
     this.timeouts = engine.settings().timeouts();
     this.retry = engine.settings().retry();
     this.deadline = request.deadline().orElse(timeouts.deadline());
+    this.random = new SplittableRandom(time.jitterSeed());
+    this.scope = new LoadScope(request);
     this.startNanos = time.nanoTime();
     this.startedAt = time.instant();
     this.deadlineNanos = TimeMath.plusSaturated(startNanos, TimeMath.toNanosSaturated(deadline));
@@ -121,6 +126,7 @@ final class LoadRun {
       if (done) {
         return;
       }
+      unheard.add(listener -> listener.onLoadStart(scope));
       try {
         deadlineTimer = time.scheduler().schedule(this::onDeadline, deadlineNanos - startNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException closed) {
@@ -199,8 +205,10 @@ final class LoadRun {
       List<String> failed = request.players().stream().filter(stageFailures::containsKey).toList();
       Strategy next = stages.get(stageIndex + 1);
       event(ReportEvent.Kind.FALLBACK, failed.size(),
-          failed.size() + " player(s) failed under " + stage.describe() + "; trying " + next.describe());
-      LOG.debug("load: {} player(s) fall back from {} to {}", failed.size(), stage.describe(), next.describe());
+          Plural.count(failed.size(), "player", "players") + " failed under " + stage.describe() + "; trying "
+              + next.describe());
+      LOG.debug("load: {} fall back from {} to {}", Plural.count(failed.size(), "player", "players"), stage.describe(),
+          next.describe());
       startStage(stageIndex + 1, failed);
     } else {
       finishLocked();
@@ -242,7 +250,7 @@ final class LoadRun {
     running.add(attempt);
     callsInFlight++;
     try {
-      engine.workers().execute(() -> call(attempt));
+      engine.run(() -> call(attempt));
     } catch (RejectedExecutionException closed) {
       callsInFlight--;
       running.remove(attempt);
@@ -267,14 +275,15 @@ final class LoadRun {
         context = start(attempt);
       }
     }
+    // The listeners hear the query's start (and anything before it) before the backend sees it.
+    deliver();
     if (context == null) {
-      deliver();
       return;
     }
     QueryResult queryResult = null;
     Throwable error = null;
-    context.runOn(Thread.currentThread());
     try {
+      context.runOn(Thread.currentThread());
       if (context.isCancelled()) {
         throw LoadCancelledException.of("query cancelled before it started");
       }
@@ -283,7 +292,8 @@ final class LoadRun {
       if (queryResult == null) {
         throw new NullPointerException("backend " + engine.backend().name() + " returned no result");
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Anything: a backend may throw a checked exception it does not declare (Kotlin, sneaky throws).
       error = e;
     } finally {
       context.runOn(null);
@@ -291,7 +301,8 @@ final class LoadRun {
     }
     onCallReturned(attempt, queryResult, error);
     deliver();
-    if (error instanceof Error fatal && !(error instanceof AssertionError)) {
+    if (error instanceof VirtualMachineError fatal) {
+      // Recorded as the query's failure and its slot freed; the JVM's own trouble still surfaces.
       throw fatal;
     }
   }
@@ -304,8 +315,11 @@ final class LoadRun {
     boolean deadlineBound = policyNanos >= left;
     long timeoutNanos = deadlineBound ? left : policyNanos;
     AttemptContext context = new AttemptContext(engine.nextQueryId(), attempt.task.attempt(), time,
-        Duration.ofNanos(timeoutNanos), engine.workers());
+        Duration.ofNanos(timeoutNanos), engine::run);
     attempt.started(context, Duration.ofNanos(timeoutNanos), deadlineBound, now);
+    QueryStart started = new QueryStart(attempt.id, engine.backend().name(), stage.name(), attempt.task.players(), attempt.task.attempt(),
+        Duration.ofNanos(Math.max(0, now - startNanos)), Duration.ofNanos(timeoutNanos));
+    unheard.add(listener -> listener.onQueryStart(scope, started));
     try {
       attempt.timer = time.scheduler().schedule(() -> onTimeout(attempt), timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
@@ -351,7 +365,7 @@ final class LoadRun {
         if (error == null && queryResult != null) {
           accept(attempt, queryResult);
         } else {
-          LoaderException failure = toLoaderException(unwrap(error));
+          LoaderException failure = toLoaderException(error == null ? null : Futures.unwrap(error));
           record(attempt, QueryAttempt.Outcome.FAILED, 0, attempt.context().isCancelled(), failure, Optional.empty());
           onFailure(attempt.task, failure);
         }
@@ -433,7 +447,7 @@ final class LoadRun {
       long expected = ChronoUnit.DAYS.between(games.get(i + 1).gameDate(), game.gameDate());
       if (rest.isEmpty() || rest.getAsInt() != expected) {
         return Optional.of("game " + (i + 1) + " of player '" + player + "' has rest days "
-            + (rest.isEmpty() ? "absent" : rest.getAsInt()) + " but the next game is " + expected + " day(s) before it");
+            + (rest.isEmpty() ? "absent" : rest.getAsInt()) + " but the next game is " + Plural.count(expected, "day", "days") + " before it");
       }
     } else if (rest.isPresent()) {
       if (games.size() < request.maxGames()) {
@@ -467,7 +481,7 @@ final class LoadRun {
       Duration backoff = failure instanceof BackendException && !splittable
           ? retry.backoff(1, random.nextDouble()) : Duration.ZERO;
       if (endsBeforeDeadline(backoff)) {
-        event(ReportEvent.Kind.SPLIT, size, "query of " + size + " player(s) ended " + failure.kind()
+        event(ReportEvent.Kind.SPLIT, size, "query of " + Plural.count(size, "player", "players") + " ended " + failure.kind()
             + "; split into " + first.players().size() + " + " + second.players().size()
             + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"));
         LOG.debug("load: split a query of {} players after {}", size, failure.kind());
@@ -482,7 +496,8 @@ final class LoadRun {
         Duration backoff = retry.backoff(task.attempt(), random.nextDouble());
         if (endsBeforeDeadline(backoff)) {
           Task next = new Task(task.players(), task.attempt() + 1);
-          event(ReportEvent.Kind.RETRY, size, "query of " + size + " player(s) ended " + failure.kind() + " ("
+          event(ReportEvent.Kind.RETRY, size, "query of " + Plural.count(size, "player", "players") + " ended "
+              + failure.kind() + " ("
               + failure.getMessage() + "); attempt " + next.attempt() + " after " + backoff.toMillis() + " ms");
           resumeAfter(backoff, next);
           return;
@@ -556,8 +571,10 @@ final class LoadRun {
         outstanding++;
       }
     }
-    event(kind, outstanding, why + "; " + outstanding + " player(s) outstanding, " + cancelled + " query(ies) cancelled");
-    LOG.debug("load: {}; {} player(s) outstanding, {} query(ies) cancelled", why, outstanding, cancelled);
+    String counts = Plural.count(outstanding, "player", "players") + " outstanding, "
+        + Plural.count(cancelled, "query", "queries") + " cancelled";
+    event(kind, outstanding, why + "; " + counts);
+    LOG.debug("load: {}; {}", why, counts);
     finishLocked();
   }
 
@@ -586,43 +603,57 @@ final class LoadRun {
   }
 
   /**
-   * Completes the caller's future outside the lock and off the timer thread: on the calling thread
-   * when it is one of the engine's workers (nothing to hand over, no thread to wait for), else on a
-   * worker.
+   * Tells the listeners and completes the caller's future, outside the lock and on an engine worker:
+   * a timer thread or a caller's thread hands the telling to a worker, so a slow listener or
+   * callback never holds up the shared timer (or anything else that runs on it).
    */
   private void deliver() {
     if (Thread.holdsLock(this)) {
       // A time source ran a task on the thread that holds the lock: the outer caller delivers.
       return;
     }
+    if (!engine.isOwnWorker()) {
+      synchronized (this) {
+        if (unheard.isEmpty() && completion == null) {
+          return;
+        }
+      }
+      try {
+        engine.run(this::deliver);
+        return;
+      } catch (RejectedExecutionException closed) {
+        // The engine is closing: tell them here.
+      }
+    }
     // One thread at a time tells the listeners, in order; a thread that finds another one at it
     // leaves what it recorded to that one, which looks again before it lets go. Nobody blocks.
     while (listening.tryLock()) {
-      LoadResult finished;
+      LoadResult finished = null;
       try {
-        List<QueryAttempt> ended;
+        List<Consumer<LoadListener>> heard;
         synchronized (this) {
           finished = completion;
           completion = null;
-          ended = unheard.isEmpty() ? List.of() : List.copyOf(unheard);
+          heard = unheard.isEmpty() ? List.of() : List.copyOf(unheard);
           unheard.clear();
         }
-        for (QueryAttempt attempt : ended) {
+        for (Consumer<LoadListener> event : heard) {
           for (LoadListener listener : engine.listeners()) {
-            tell(listener, () -> listener.onQueryEnd(request, attempt));
+            tell(listener, () -> event.accept(listener));
           }
         }
         if (finished != null) {
           LoadResult result = finished;
           for (LoadListener listener : engine.listeners()) {
-            tell(listener, () -> listener.onLoadEnd(request, result));
+            tell(listener, () -> listener.onLoadEnd(scope, result));
           }
         }
       } finally {
         listening.unlock();
-      }
-      if (finished != null) {
-        complete(finished);
+        if (finished != null) {
+          engine.finished(this);
+          result.complete(finished);
+        }
       }
       synchronized (this) {
         if (unheard.isEmpty() && completion == null) {
@@ -632,27 +663,15 @@ final class LoadRun {
     }
   }
 
-  /** Completes the caller's future: here on an engine worker, else handed to one. */
-  private void complete(LoadResult value) {
-    engine.finished(this);
-    if (engine.isOwnWorker()) {
-      result.complete(value);
-      return;
-    }
-    try {
-      engine.workers().execute(() -> result.complete(value));
-    } catch (RejectedExecutionException closed) {
-      result.complete(value);
-    }
-  }
-
   // ---- helpers ------------------------------------------------------------------------------
 
   private static void tell(LoadListener listener, Runnable call) {
     try {
       call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("load listener {} failed; ignored: {}", listener, e.toString());
+    } catch (Throwable e) {
+      // Whatever it throws (an Error, an undeclared checked exception, one whose description
+      // throws too): the load is still delivered.
+      LOG.warn("load listener {} failed; ignored: {}", listener, Futures.describe(e));
     }
   }
 
@@ -664,7 +683,7 @@ final class LoadRun {
         Duration.ofNanos(Math.max(0, now - attempt.startNanos)),
         outcome, rows, cancelled, Optional.ofNullable(failure), statistics);
     attempts.add(recorded);
-    unheard.add(recorded);
+    unheard.add(listener -> listener.onQueryEnd(scope, recorded));
   }
 
   private void event(ReportEvent.Kind kind, int players, String detail) {
@@ -676,16 +695,8 @@ final class LoadRun {
       return loaderException;
     }
     String name = engine.backend().name();
-    String what = cause == null ? "no result" : cause.toString();
+    String what = cause == null ? "no result" : Futures.describe(cause);
     return BackendException.permanentError("unexpected", "backend " + name + " failed unexpectedly: " + what, cause);
-  }
-
-  private static @Nullable Throwable unwrap(@Nullable Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   /** Players to query together, and which try this is for them. */

@@ -95,6 +95,12 @@ public final class SettingsKeys {
 
   /** The values the {@code backend} key accepts. */
   public static final List<String> BACKENDS = List.of("in-memory", "bigquery");
+  /** The strategies {@code strategy} and the stages of {@code fallback} name. */
+  public static final List<String> STRATEGIES = List.of("batch", "chunked", "per-player", "adaptive");
+  /** The values the {@code bigquery.job-creation} key accepts. */
+  public static final List<String> JOB_CREATION_MODES = List.of("required", "optional");
+  /** The values of the boolean keys. */
+  public static final List<String> BOOLEANS = List.of("true", "false");
 
   /** The prefix of environment variables that override settings. */
   public static final String ENVIRONMENT_PREFIX = "HGL_";
@@ -106,6 +112,8 @@ public final class SettingsKeys {
 
   private static final Map<String, KnownKey> CATALOGUE = buildCatalogue();
   private static final Map<String, String> KEYS_BY_VARIABLE = keysByVariable();
+  /** The keys whose values are names from a fixed list, read without regard to case, '-' and '_'. */
+  private static final Map<String, List<String>> NAMED_VALUES = namedValues();
 
   private SettingsKeys() {}
 
@@ -157,6 +165,41 @@ public final class SettingsKeys {
     return Optional.ofNullable(best);
   }
 
+  /**
+   * The canonical spelling of {@code value} for a key whose values are names from a fixed list
+   * ({@code strategy}, {@code backend}, {@code cache.enabled}, {@code bigquery.job-creation}): the
+   * name equal to it when case, {@code -} and {@code _} are ignored ({@code BATCH},
+   * {@code Per_Player}, {@code perPlayer}, {@code IN_MEMORY}, {@code TRUE}); empty when no name is,
+   * or when the key takes any value.
+   */
+  public static Optional<String> canonicalValue(String key, String value) {
+    List<String> names = NAMED_VALUES.get(key);
+    return names == null ? Optional.empty() : canonicalName(value, names);
+  }
+
+  /** The name of {@code names} equal to {@code value} when case, {@code -} and {@code _} are ignored. */
+  public static Optional<String> canonicalName(String value, List<String> names) {
+    String folded = fold(value);
+    return names.stream().filter(name -> fold(name).equals(folded)).findFirst();
+  }
+
+  /** Whether the key's values are names from a fixed list, read as {@link #canonicalValue} says. */
+  public static boolean takesNamedValues(String key) {
+    return NAMED_VALUES.containsKey(key);
+  }
+
+  /** The text lower-cased without {@code -} and {@code _}: how named values are compared. */
+  static String fold(String text) {
+    StringBuilder folded = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c != '-' && c != '_') {
+        folded.append(Character.toLowerCase(c));
+      }
+    }
+    return folded.toString();
+  }
+
   /** The number of single-character insertions, deletions and substitutions turning {@code a} into {@code b}. */
   static int levenshtein(String a, String b) {
     return LevenshteinDistance.getDefaultInstance().apply(a, b);
@@ -171,10 +214,11 @@ public final class SettingsKeys {
         Integer.toString(DEFAULT_PARALLELISM));
     add(keys, FALLBACK, "comma list of strategies run in turn for the players that failed, e.g. per-player",
         "none");
-    add(keys, QUERY_TIMEOUT, "per-query timeout (its base when query-timeout-per-player is set), > 0", "20s");
+    add(keys, QUERY_TIMEOUT, "per-query timeout (its base when query-timeout-per-player is set), > 0;"
+        + " a query never runs past the deadline", "20s, or deadline or query-timeout-max when shorter");
     add(keys, QUERY_TIMEOUT_PER_PLAYER, "added to the per-query timeout per player in the query, 0 = fixed", "0s");
     add(keys, QUERY_TIMEOUT_MAX, "cap of the scaled per-query timeout, 0 = no cap but the deadline", "0s");
-    add(keys, DEADLINE, "time limit of a whole load, measured from its start, >= query-timeout", "30s");
+    add(keys, DEADLINE, "time limit of a whole load, measured from its start, > 0", "30s");
     add(keys, RETRY_MAX_ATTEMPTS, "tries of the same players after a transient failure, 1..20", "3");
     add(keys, RETRY_INITIAL_BACKOFF, "wait before the first retry, doubling for each next one, >= 0", "200ms");
     add(keys, RETRY_MAX_BACKOFF, "longest wait between retries, >= retry.initial-backoff",
@@ -214,6 +258,17 @@ public final class SettingsKeys {
 
   private static void add(Map<String, KnownKey> keys, String key, String description, String defaultValue) {
     keys.put(key, new KnownKey(key, environmentVariable(key), description, defaultValue));
+  }
+
+  private static Map<String, List<String>> namedValues() {
+    Map<String, List<String>> values = Map.of(
+        STRATEGY, STRATEGIES, BACKEND, BACKENDS, CACHE_ENABLED, BOOLEANS, BIGQUERY_JOB_CREATION, JOB_CREATION_MODES);
+    values.forEach((key, names) -> {
+      if (names.stream().map(SettingsKeys::fold).distinct().count() != names.size()) {
+        throw new IllegalStateException("the values of " + key + " are ambiguous when case, '-' and '_' are ignored");
+      }
+    });
+    return values;
   }
 
   private static Map<String, String> keysByVariable() {

@@ -4,6 +4,7 @@ import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +23,22 @@ final class SystemTimeSource implements TimeSource {
       timer.setDaemon(true);
       thread = timer;
       return timer;
-    });
+    }) {
+      /** Terminated, and its thread has ended too (joined), so no timer thread outlives a close. */
+      @Override
+      public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        if (!super.awaitTermination(timeout, unit)) {
+          return false;
+        }
+        Thread timer = thread;
+        if (timer != null && timer != Thread.currentThread()) {
+          timer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+          return !timer.isAlive();
+        }
+        return true;
+      }
+    };
     scheduler.setRemoveOnCancelPolicy(true);
   }
 

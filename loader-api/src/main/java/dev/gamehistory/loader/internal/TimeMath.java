@@ -3,11 +3,11 @@ package dev.gamehistory.loader.internal;
 import java.time.Duration;
 
 /** Duration helpers. */
-final class TimeMath {
+public final class TimeMath {
   private TimeMath() {}
 
   /** The duration in nanoseconds, saturating at {@link Long#MAX_VALUE} (and at 0 for negatives). */
-  static long toNanosSaturated(Duration duration) {
+  public static long toNanosSaturated(Duration duration) {
     if (duration.isNegative()) {
       return 0;
     }
@@ -19,12 +19,12 @@ final class TimeMath {
   }
 
   /** The shorter of the two. */
-  static Duration min(Duration a, Duration b) {
+  public static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** {@code a + b}, saturating at {@link Long#MAX_VALUE} for {@code b >= 0}. */
-  static long plusSaturated(long a, long b) {
+  public static long plusSaturated(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }

@@ -30,7 +30,15 @@ public record QueryResult(Map<String, List<HistoricalGame>> games, long rows, Op
     games.forEach((player, list) -> copy.put(player, List.copyOf(list)));
     games = Collections.unmodifiableMap(copy);
     Objects.requireNonNull(statistics, "statistics");
-    failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+    // Copied first, then checked: the copy is what the engine reads, whatever the given map does.
+    Map<String, LoaderException> failed = new LinkedHashMap<>(failures);
+    for (Map.Entry<String, LoaderException> entry : failed.entrySet()) {
+      String player = entry.getKey();
+      Objects.requireNonNull(player, "failures: a player is null");
+      // A failure without a cause would read as "loaded, no games": the failure this library exists to prevent.
+      Objects.requireNonNull(entry.getValue(), () -> "failures: the failure of player '" + player + "' is null");
+    }
+    failures = Collections.unmodifiableMap(failed);
     if (rows < 0) {
       throw new IllegalArgumentException("rows must not be negative but was " + rows);
     }

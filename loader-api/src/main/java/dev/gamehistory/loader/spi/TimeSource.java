@@ -2,6 +2,7 @@ package dev.gamehistory.loader.spi;
 
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The engine's clock and timer: every timeout, deadline and backoff is measured and scheduled here,
@@ -17,4 +18,20 @@ public interface TimeSource {
 
   /** The scheduler that fires timeouts, deadlines and backoffs on this clock. */
   ScheduledExecutorService scheduler();
+
+  /**
+   * How the loader's own threads run and wait on this clock; the default, {@link LoaderWork#direct()},
+   * runs them as they come. A manual clock uses it to know when the loader is idle.
+   */
+  default LoaderWork work() {
+    return LoaderWork.direct();
+  }
+
+  /**
+   * The seed of one load's backoff jitter. The default is random; a manual clock gives a fixed
+   * sequence, so that a test's backoffs are the same on every run.
+   */
+  default long jitterSeed() {
+    return ThreadLocalRandom.current().nextLong();
+  }
 }

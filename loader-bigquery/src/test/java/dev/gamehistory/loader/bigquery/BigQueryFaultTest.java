@@ -573,7 +573,7 @@ class BigQueryFaultTest {
     assertThat(result.isComplete()).isTrue();
     assertThat(result.report().count(ReportEvent.Kind.SPLIT)).isEqualTo(1);
     assertThat(result.report().events()).filteredOn(e -> e.kind() == ReportEvent.Kind.SPLIT).singleElement()
-        .satisfies(e -> assertThat(e.detail()).isEqualTo("query of 2 player(s) ended BACKEND; split into 1 + 1"));
+        .satisfies(e -> assertThat(e.detail()).isEqualTo("query of 2 players ended BACKEND; split into 1 + 1"));
     assertThat(backendFailure(result.report().attempts().get(0))).satisfies(e -> {
       assertThat(e.isRetryable()).isFalse();
       assertThat(e.isSplittable()).isTrue();

@@ -111,7 +111,7 @@ class BigQueryFetchTest {
 
     assertThat(fetch).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
         .havingRootCause().isInstanceOf(QueryTimeoutException.class)
-        .withMessageStartingWith("query for 2 player(s) did not finish within its timeout of ");
+        .withMessageStartingWith("query for 2 players did not finish within its timeout of ");
     assertThat(context.isCancelled()).isFalse();
     assertThat(fake.awaitRequests(postRequestedFor(urlPathMatching(FakeBigQueryServer.CANCEL)), 1, Duration.ofSeconds(10)))
         .isNotEmpty();

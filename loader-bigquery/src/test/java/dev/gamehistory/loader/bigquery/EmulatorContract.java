@@ -6,7 +6,7 @@ import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.TimeoutPolicy;
 import dev.gamehistory.loader.spi.TimeSource;
-import dev.gamehistory.loader.testkit.GameRow;
+import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.testkit.LoaderContractTest;
 import java.time.Duration;
 import java.util.ArrayList;

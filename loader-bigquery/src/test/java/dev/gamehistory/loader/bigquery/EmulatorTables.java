@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.bigquery;
 
-import dev.gamehistory.loader.testkit.GameRow;
+import dev.gamehistory.loader.inmemory.GameRow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

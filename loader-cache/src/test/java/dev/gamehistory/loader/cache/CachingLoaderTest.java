@@ -20,15 +20,15 @@ import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.TimeoutPolicy;
-import dev.gamehistory.loader.testkit.Fault;
-import dev.gamehistory.loader.testkit.FaultPlan;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.testkit.InMemoryLoaders;
-import dev.gamehistory.loader.testkit.League;
-import dev.gamehistory.loader.testkit.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
 import dev.gamehistory.loader.testkit.ManualTime;
-import dev.gamehistory.loader.testkit.QuerySelector;
-import dev.gamehistory.loader.testkit.RecordedQuery;
+import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.inmemory.RecordedQuery;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -320,7 +320,7 @@ class CachingLoaderTest {
   }
 
   @Test
-  void loadAsync_ownerCancelled_waiterQueriesAgain() {
+  void loadAsync_ownerCancelled_queryGoesOnForTheWaiter() {
     InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.latency(Duration.ofSeconds(5))));
     CachingLoader loader = cachingLoader(backend);
     List<String> two = players.subList(0, 2);
@@ -329,12 +329,32 @@ class CachingLoaderTest {
     awaitQueryWaiting(backend, 1, 3);
     CompletableFuture<LoadResult> waiter = loader.loadAsync(request(two));
     owner.cancel(true);
-    awaitQueryWaiting(backend, 2, 4);
     time.advance(Duration.ofSeconds(5));
 
     assertThat(waiter).succeedsWithin(SAFETY);
     assertThat(waiter.join().loaded()).isEqualTo(reference(two));
+    assertThat(waiter.join().report().cache()).contains(new CacheUse(0, 2, 0));
+    assertThat(backend.history()).singleElement().satisfies(call -> assertThat(call.cancelled()).isFalse());
+  }
+
+  @Test
+  void loadAsync_everyWaiterCancelled_queryIsCancelledAndTheKeyIsQueriedAgainNextTime() {
+    InMemoryGamesQuery backend = backend(FaultPlan.builder().on(QuerySelector.nth(1), Fault.hang()).build());
+    CachingLoader loader = cachingLoader(backend);
+    List<String> two = players.subList(0, 2);
+
+    CompletableFuture<LoadResult> owner = loader.loadAsync(request(two));
+    CompletableFuture<LoadResult> waiter = loader.loadAsync(request(two));
+    backend.awaitQueries(1, SAFETY);
+    owner.cancel(true);
+    waiter.cancel(true);
+    backend.awaitIdle(SAFETY);
+    LoadResult again = loader.load(request(two));
+
+    assertThat(backend.history()).hasSize(2);
     assertThat(backend.history().get(0).cancelled()).isTrue();
+    assertThat(again.loaded()).isEqualTo(reference(two));
+    assertThat(again.report().cache()).contains(new CacheUse(0, 0, 2));
   }
 
   @Test

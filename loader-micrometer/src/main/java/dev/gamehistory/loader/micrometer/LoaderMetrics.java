@@ -77,14 +77,25 @@ public final class LoaderMetrics implements LoadListener {
   public static final String CACHE_PLAYERS = "hgl.cache.players";
 
   private final MeterRegistry registry;
+  private final boolean timers;
 
-  private LoaderMetrics(MeterRegistry registry) {
+  private LoaderMetrics(MeterRegistry registry, boolean timers) {
     this.registry = registry;
+    this.timers = timers;
   }
 
   /** Metrics on {@code registry}. */
   public static LoaderMetrics of(MeterRegistry registry) {
-    return new LoaderMetrics(Objects.requireNonNull(registry, "registry"));
+    return new LoaderMetrics(Objects.requireNonNull(registry, "registry"), true);
+  }
+
+  /**
+   * The same metrics without the {@code hgl.load} and {@code hgl.query} timers, for use beside
+   * {@link LoaderObservations}, whose observations time loads and queries (through the registry's
+   * meter handler) with the same names and tags: nothing is timed twice.
+   */
+  public LoaderMetrics withoutTimers() {
+    return new LoaderMetrics(registry, false);
   }
 
   @Override
@@ -93,9 +104,11 @@ public final class LoaderMetrics implements LoadListener {
     String strategy = report.strategyName();
     Tag backend = Tag.of("backend", report.backend());
     for (QueryAttempt attempt : report.attempts()) {
-      Timer.builder(QUERY).description("Query attempts of loads")
-          .tags(Tags.of(backend, Tag.of("outcome", lower(attempt.outcome().name()))))
-          .register(registry).record(attempt.duration());
+      if (timers) {
+        Timer.builder(QUERY).description("Query attempts of loads")
+            .tags(Tags.of(backend, Tag.of("outcome", lower(attempt.outcome().name()))))
+            .register(registry).record(attempt.duration());
+      }
       if (attempt.outcome() == QueryAttempt.Outcome.SUCCEEDED) {
         DistributionSummary.builder(QUERY_ROWS).description("Rows per successful query").baseUnit("rows")
             .tags(Tags.of(backend)).register(registry).record(attempt.rows());
@@ -104,9 +117,11 @@ public final class LoaderMetrics implements LoadListener {
           DistributionSummary.builder(QUERY_BYTES_BILLED).description("Bytes billed per query").baseUnit("bytes")
               .tags(Tags.of(backend)).register(registry).record(bytes)));
     }
-    Timer.builder(LOAD).description("Loads of players' game histories")
-        .tags(Tags.of(Tag.of("strategy", strategy), Tag.of("outcome", lower(result.status().name()))))
-        .register(registry).record(report.elapsed());
+    if (timers) {
+      Timer.builder(LOAD).description("Loads of players' game histories")
+          .tags(Tags.of(Tag.of("strategy", strategy), Tag.of("outcome", lower(result.status().name()))))
+          .register(registry).record(report.elapsed());
+    }
     long loaded = result.loaded().size();
     if (loaded > 0) {
       players("loaded", "none").increment(loaded);
@@ -144,6 +159,6 @@ public final class LoaderMetrics implements LoadListener {
 
   @Override
   public String toString() {
-    return "LoaderMetrics{" + registry.getClass().getSimpleName() + "}";
+    return "LoaderMetrics{" + registry.getClass().getSimpleName() + (timers ? "" : ", without timers") + "}";
   }
 }

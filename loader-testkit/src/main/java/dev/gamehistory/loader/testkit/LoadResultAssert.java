@@ -70,7 +70,7 @@ public final class LoadResultAssert extends AbstractAssert<LoadResultAssert, Loa
     hasLoaded(player);
     int actualCount = ((PlayerOutcome.Loaded) outcomeOf(player)).games().size();
     if (actualCount != count) {
-      failWithMessage("expected player '%s' to have %d game(s) but had %d", player, count, actualCount);
+      failWithMessage("expected player '%s' to have %s but had %d", player, plural(count, "game", "games"), actualCount);
     }
     return this;
   }
@@ -85,8 +85,8 @@ public final class LoadResultAssert extends AbstractAssert<LoadResultAssert, Loa
     isNotNull();
     PlayerOutcome outcome = outcomeOf(player);
     if (!(outcome instanceof PlayerOutcome.Failed failed)) {
-      failWithMessage("expected player '%s' to have failed with %s but it was loaded with %d game(s)", player, kind,
-          ((PlayerOutcome.Loaded) outcome).games().size());
+      failWithMessage("expected player '%s' to have failed with %s but it was loaded with %s", player, kind,
+          plural(((PlayerOutcome.Loaded) outcome).games().size(), "game", "games"));
       return this;
     }
     if (failed.kind() != kind) {
@@ -135,7 +135,7 @@ public final class LoadResultAssert extends AbstractAssert<LoadResultAssert, Loa
   public LoadResultAssert hasRetries(int retries) {
     isNotNull();
     if (actual.report().retries() != retries) {
-      failWithMessage("expected %d retries but the report shows %d: %s", retries, actual.report().retries(),
+      failWithMessage("expected %s but the report shows %d: %s", plural(retries, "retry", "retries"), actual.report().retries(),
           actual.report().summary());
     }
     return this;
@@ -145,7 +145,7 @@ public final class LoadResultAssert extends AbstractAssert<LoadResultAssert, Loa
   public LoadResultAssert hasQueryCount(int queries) {
     isNotNull();
     if (actual.report().queryCount() != queries) {
-      failWithMessage("expected %d queries but the report shows %d: %s", queries, actual.report().queryCount(),
+      failWithMessage("expected %s but the report shows %d: %s", plural(queries, "query", "queries"), actual.report().queryCount(),
           actual.report().summary());
     }
     return this;
@@ -159,6 +159,11 @@ public final class LoadResultAssert extends AbstractAssert<LoadResultAssert, Loa
           actual.outcomes().keySet());
     }
     return Objects.requireNonNull(outcome);
+  }
+
+  /** {@code 1 game}, {@code 2 games}. */
+  private static String plural(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 
   private static String describe(Map<String, LoaderException> failures) {

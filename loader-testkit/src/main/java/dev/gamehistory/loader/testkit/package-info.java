@@ -1,8 +1,10 @@
 /**
- * Testing support: an in-memory backend with the same semantics as BigQuery
- * ({@link dev.gamehistory.loader.testkit.InMemoryGamesQuery}), a seeded league generator, fault
- * injection as data, call recording, manual time, AssertJ assertions and
+ * Testing support on JUnit and AssertJ: manual time ({@link dev.gamehistory.loader.testkit.ManualTime}),
+ * loaders over the in-memory backend ({@link dev.gamehistory.loader.testkit.InMemoryLoaders}),
+ * AssertJ assertions ({@link dev.gamehistory.loader.testkit.HglAssertions}) and
  * {@link dev.gamehistory.loader.testkit.LoaderContractTest}, the contract suite every backend runs.
+ * The in-memory backend itself, its league generator, CSV and fault plans are in
+ * {@code dev.gamehistory.loader.inmemory} (artifact {@code loader-inmemory}, which the testkit brings).
  */
 @NullMarked
 @PublicApi

@@ -6,6 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadCancelledException;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.inmemory.RecordedQuery;
 import dev.gamehistory.loader.spi.QueryResult;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.math.BigDecimal;
@@ -255,7 +263,7 @@ class InMemoryGamesQueryTest {
 
     assertThatThrownBy(() -> backend.awaitQueries(2, Duration.ofMillis(5)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("expected at least 2 query(ies) to start within 5 ms but 1 did");
+        .hasMessage("expected at least 2 queries to start within 5 ms but 1 did");
   }
 
   @Test

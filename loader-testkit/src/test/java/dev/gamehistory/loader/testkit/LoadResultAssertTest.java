@@ -49,7 +49,7 @@ class LoadResultAssertTest {
 
     assertThatThrownBy(() -> assertThat(result).isComplete())
         .isInstanceOf(AssertionError.class)
-        .hasMessage("expected every player to be loaded but 1 failed: alpha (TIMEOUT: query for 3 player(s) did not "
+        .hasMessage("expected every player to be loaded but 1 failed: alpha (TIMEOUT: query for 3 players did not "
             + "finish within its timeout of 200 ms; cancelled)");
   }
 
@@ -63,9 +63,9 @@ class LoadResultAssertTest {
         .hasMessage("expected player 'alpha' to have failed with DEADLINE but it failed with TIMEOUT: "
             + TIMEOUT.getMessage());
     assertThatThrownBy(() -> assertThat(result).hasFailed("beta", FailureKind.TIMEOUT))
-        .hasMessage("expected player 'beta' to have failed with TIMEOUT but it was loaded with 0 game(s)");
+        .hasMessage("expected player 'beta' to have failed with TIMEOUT but it was loaded with 0 games");
     assertThatThrownBy(() -> assertThat(result).allFailedWith(FailureKind.TIMEOUT))
-        .hasMessage("expected player 'beta' to have failed with TIMEOUT but it was loaded with 0 game(s)");
+        .hasMessage("expected player 'beta' to have failed with TIMEOUT but it was loaded with 0 games");
   }
 
   @Test
@@ -113,10 +113,10 @@ class LoadResultAssertTest {
 
     assertThat(result).hasRetries(1).hasQueryCount(2);
     assertThatThrownBy(() -> assertThat(result).hasRetries(0))
-        .hasMessage("expected 0 retries but the report shows 1: batch: 2 queries, 0 rows, 1 retries, 0 splits, "
+        .hasMessage("expected 0 retries but the report shows 1: batch: 2 queries, 0 rows, 1 retry, 0 splits, "
             + "0 fallbacks, 5 ms");
     assertThatThrownBy(() -> assertThat(result).hasQueryCount(1))
-        .hasMessage("expected 1 queries but the report shows 2: batch: 2 queries, 0 rows, 1 retries, 0 splits, "
+        .hasMessage("expected 1 query but the report shows 2: batch: 2 queries, 0 rows, 1 retry, 0 splits, "
             + "0 fallbacks, 5 ms");
   }
 

@@ -14,6 +14,13 @@ import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.TimeoutPolicy;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.inmemory.RecordedQuery;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -91,6 +98,27 @@ class LoaderScenarioTest {
     });
     assertThat(backend.cancelledCount()).isEqualTo(4);
     assertThat(time.elapsed()).isEqualTo(deadline);
+  }
+
+  @Test
+  void loadAsync_settingsWithADeadlineAlone_theQueryTimeoutFollowsItAndPlayersFailWithDeadline() {
+    ManualTime time = ManualTime.create();
+    InMemoryGamesQuery backend = backend(FaultPlan.always(Fault.hang()), time);
+    LoaderSettings settings = LoaderSettings.fromMap(java.util.Map.of("strategy", "adaptive", "deadline", "5s"));
+    HistoricalGamesLoader loader = InMemoryLoaders.create(settings, backend, time);
+    loaders.add(loader);
+    List<String> requested = players.subList(0, 10);
+
+    CompletableFuture<LoadResult> future = loader.loadAsync(request(requested));
+    backend.awaitQueries(1, SAFETY);
+    time.advance(Duration.ofMillis(4_999));
+    assertThat(future).isNotDone();
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(future).succeedsWithin(SAFETY);
+    assertThat(future.join()).hasOutcomesFor(requested.toArray(String[]::new)).allFailedWith(FailureKind.DEADLINE);
+    assertThat(future.join().report().count(ReportEvent.Kind.SPLIT)).isZero();
+    assertThat(backend.awaitIdle(SAFETY)).hasSize(1);
   }
 
   @Test

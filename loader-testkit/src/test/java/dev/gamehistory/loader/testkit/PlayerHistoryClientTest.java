@@ -16,6 +16,12 @@ import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.TimeoutPolicy;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.League;
+import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.QuerySelector;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -28,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -272,6 +279,30 @@ class PlayerHistoryClientTest {
         .isInstanceOf(IllegalStateException.class).hasMessage("client is closed");
     assertThat(loader.loadAsync(LoadRequest.of(gameDate, List.of(players.get(0))))).as("the loader stays open")
         .isNotDone();
+  }
+
+  /** Twenty rounds on the system clock: close() returns only once the client's own threads have ended. */
+  @Test
+  void close_afterCallsOnTheSystemClock_returnsOnlyWhenTheClientsThreadsHaveEnded() throws Exception {
+    HistoricalGamesLoader loader = loader(backend(FaultPlan.none()), Strategy.batch());
+    for (int round = 0; round < 20; round++) {
+      Set<Thread> before = Thread.getAllStackTraces().keySet();
+      PlayerHistoryClient client = PlayerHistoryClient.of(loader, new BatchingPolicy(Duration.ofMillis(1), 100));
+      List<CompletableFuture<PlayerOutcome>> calls = new ArrayList<>();
+      for (String player : players.subList(0, 3)) {
+        calls.add(client.loadAsync(player, gameDate));
+      }
+      CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(SAFETY.toMillis(), TimeUnit.MILLISECONDS);
+
+      client.close();
+
+      List<String> alive = Thread.getAllStackTraces().keySet().stream()
+          .filter(thread -> !before.contains(thread) && thread.isAlive())
+          .map(Thread::getName)
+          .filter(name -> name.startsWith("hgl-batch-") || name.startsWith("hgl-timer-"))
+          .toList();
+      assertThat(alive).as("round %d", round).isEmpty();
+    }
   }
 
   @Test

@@ -18,7 +18,8 @@ public final class Backends {
    * The backend of the {@link GamesQueryProvider} named by {@code settings.backend()}, found with
    * {@link ServiceLoader} in {@code classLoader} (the context's; {@code null}: this class's).
    *
-   * @throws LoaderSettingsException when no provider has that name, or as the provider does for a bad setting
+   * @throws LoaderSettingsException when no provider has that name (naming the artifact to add for a
+   *     backend the settings know), or as the provider does for a bad setting
    */
   public static GamesQuery create(LoaderSettings settings, @Nullable ClassLoader classLoader) {
     String name = settings.backend();
@@ -30,7 +31,6 @@ public final class Backends {
       }
       known.add(provider.name());
     }
-    throw new LoaderSettingsException("backend", name,
-        "backend: unknown backend '" + name + "'; available on the class path: " + known);
+    throw LoaderSettingsException.unknownBackend(name, known);
   }
 }

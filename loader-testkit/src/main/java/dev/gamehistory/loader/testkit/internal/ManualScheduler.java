@@ -87,6 +87,63 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     }
   }
 
+  /**
+   * Runs the next pending task, however far ahead: the clock moves to its time (when later) first.
+   *
+   * @return false when no task is pending
+   */
+  public boolean runNext() {
+    return runNextDueBy(Long.MAX_VALUE);
+  }
+
+  /**
+   * Runs the next pending task when it is due by {@code target}: the clock moves to its time (when
+   * later) first.
+   *
+   * @return false when none is
+   */
+  public boolean runNextDueBy(long target) {
+    advancing.lock();
+    try {
+      Task<?> task;
+      lock.lock();
+      try {
+        task = queue.peek();
+        if (task == null || task.time > target) {
+          return false;
+        }
+        queue.poll();
+        if (task.time > now) {
+          now = task.time;
+        }
+        running++;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        task.run();
+      } finally {
+        finished(task);
+      }
+      return true;
+    } finally {
+      advancing.unlock();
+    }
+  }
+
+  /** Moves the clock to {@code target} without running anything; does nothing when it reads later already. */
+  public void moveTo(long target) {
+    lock.lock();
+    try {
+      if (target > now) {
+        now = target;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** How many delayed tasks wait for their time. */
   public int pendingTasks() {
     lock.lock();
@@ -290,7 +347,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     return plusSaturated(now, Math.max(0, unit.toNanos(delay)));
   }
 
-  private static long plusSaturated(long a, long b) {
+  static long plusSaturated(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }

@@ -1,4 +1,4 @@
-/** The testkit's implementation: window computation, CSV tokenizing, the manual scheduler and the league simulation. */
+/** The testkit's implementation: the manual scheduler. */
 @NullMarked
 @Internal
 package dev.gamehistory.loader.testkit.internal;

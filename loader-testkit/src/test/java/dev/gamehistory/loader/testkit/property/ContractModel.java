@@ -1,7 +1,7 @@
 package dev.gamehistory.loader.testkit.property;
 
 import dev.gamehistory.loader.HistoricalGame;
-import dev.gamehistory.loader.testkit.GameRow;
+import dev.gamehistory.loader.inmemory.GameRow;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;

@@ -6,10 +6,10 @@ import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.PlayerOutcome;
-import dev.gamehistory.loader.testkit.Fault;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.testkit.InMemoryLoaders;
-import dev.gamehistory.loader.testkit.RecordedQuery;
+import dev.gamehistory.loader.inmemory.RecordedQuery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -76,16 +76,8 @@ class DeadlineRacePropertyTest {
     run("loadAsync_hangsCancelsAndClose_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer", false);
   }
 
-  /**
-   * The same races through a caching loader, every load in one window so that they share running
-   * queries: a waiter still ends by its own deadline, whoever runs the query it waits for.
-   */
-  @Test
-  void loadAsync_throughACacheInOneWindow_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer() {
-    run("loadAsync_throughACacheInOneWindow_everyLoadEndsByItsDeadlineWithOneOutcomePerPlayer", true);
-  }
-
-  private void run(String name, boolean cached) {
+  /** Runs the property; {@code cached} puts a caching loader (loader-cache) in front, every load in one window. */
+  void run(String name, boolean cached) {
     long started = System.nanoTime();
     int tries = PropertyRunner.of(name, TRIES, RaceScenario::race, RaceScenario::shrink,
         race -> check(cached ? race.sharedWindow() : race, cached)).run();

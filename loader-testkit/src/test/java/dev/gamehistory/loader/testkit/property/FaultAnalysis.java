@@ -1,9 +1,9 @@
 package dev.gamehistory.loader.testkit.property;
 
 import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.testkit.Fault;
-import dev.gamehistory.loader.testkit.FaultPlan;
-import dev.gamehistory.loader.testkit.QuerySelector;
+import dev.gamehistory.loader.inmemory.Fault;
+import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.QuerySelector;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.PlayerOutcome;
-import dev.gamehistory.loader.testkit.InMemoryGamesQuery;
+import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.testkit.ManualTime;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -34,9 +34,12 @@ import org.junit.jupiter.api.Test;
  *   <li>after {@code close()}: no timer left on the manual clock and no thread the loader started.
  * </ul>
  *
- * <p>{@link ManualTimeDriver} moves the clock only when every engine thread waits for it, and lets
- * backend calls through one at a time in a fixed order, so a sample runs the same way each time (the
- * engine's backoff jitter is its own unseeded randomness; the checks allow for any of its values).
+ * <p>{@link ManualTime} runs the loader's work one task at a time in a fixed order and moves the
+ * clock only when the loader is idle ({@link ManualTime#runUntilDone}), so a sample runs the same way
+ * every time: every tenth sample is run twice and must give the same result, manual time and
+ * queries. The same scenarios also run through a {@link dev.gamehistory.loader.PlayerHistoryClient}
+ * (one call per requested player, gathered into one load), and, in {@code loader-cache}, through a
+ * caching loader.
  *
  * <p><b>Replaying a failure.</b> The failure message gives the run's seed and the failing sample's
  * seed, the sample and the sample shrunk. Replay the whole run with
@@ -49,55 +52,127 @@ import org.junit.jupiter.api.Test;
 class LoaderContractPropertyTest {
 
   private static final int TRIES = 1000;
+  private static final int CLIENT_TRIES = 300;
   private static final Duration SAFETY = Duration.ofSeconds(10);
-  private static final ContractModel MODEL = new ContractModel(Scenarios.ROWS);
+  static final ContractModel MODEL = new ContractModel(Scenarios.ROWS);
 
   private final Tally tally = new Tally();
 
   @Test
   void load_anyStrategyAndFaults_meetsTheContract() {
-    long started = System.nanoTime();
-    int tries = PropertyRunner.of("load_anyStrategyAndFaults_meetsTheContract", TRIES, Scenarios::scenario,
-        Scenarios::shrink, this::check).run();
-    System.out.printf("load_anyStrategyAndFaults_meetsTheContract: %d tries in %.1f s; %s%n", tries,
-        (System.nanoTime() - started) / 1e9, tally);
+    run("load_anyStrategyAndFaults_meetsTheContract", TRIES, Route.ENGINE, tally);
   }
 
-  /** Loads the scenario on manual time and checks the result and the loader's clean-up. */
-  void check(Scenario scenario) {
+  @Test
+  void playerHistoryClient_anyStrategyAndFaults_meetsTheContract() {
+    run("playerHistoryClient_anyStrategyAndFaults_meetsTheContract", CLIENT_TRIES, Route.CLIENT, tally);
+  }
+
+  /** Runs the property of {@code route} for {@code tries} samples and prints what it covered. */
+  static void run(String name, int tries, Route route, Tally tally) {
+    long started = System.nanoTime();
+    int ran = PropertyRunner.of(name, tries, Scenarios::scenario, Scenarios::shrink,
+        scenario -> check(scenario, route, tally)).run();
+    System.out.printf("%s: %d tries in %.1f s; %s%n", name, ran, (System.nanoTime() - started) / 1e9, tally);
+  }
+
+  /** Loads the scenario through {@code route} on manual time and checks the results and the loader's clean-up. */
+  static void check(Scenario generated, Route route, Tally tally) throws Exception {
+    Scenario scenario = route.adapt(generated);
+    Run first = Run.of(scenario, route);
+    if (route.deterministic() && (scenario.hashCode() & 0x7fffffff) % 10 == 0) {
+      Run again = Run.of(scenario, route);
+      if (!again.sameAs(first)) {
+        throw new AssertionError("the same scenario ran differently on manual time: " + first.difference(again));
+      }
+    }
     FaultAnalysis analysis = new FaultAnalysis(scenario);
-    ManualTime time = ManualTime.create();
-    InMemoryGamesQuery memory = InMemoryGamesQuery.builder().rows(Scenarios.ROWS).faults(scenario.faults())
-        .timeSource(time).build();
-    Set<Thread> baseline = LoaderThreads.live();
-    ManualTimeDriver driver = new ManualTimeDriver(time, baseline);
-    HistoricalGamesLoader loader = HistoricalGamesLoader.builder().settings(scenario.settings())
-        .backend(driver.backend(memory)).timeSource(driver.timeSource()).build();
-    LoadResult result;
-    try {
-      LoaderThreads.retireIdleWorkersAtOnce(loader);
-      result = driver.drive(loader.loadAsync(scenario.request()));
-    } finally {
-      driver.openAll();
-      loader.close();
+    for (LoadResult result : first.results) {
+      checkOutcomes(scenario, analysis, result);
     }
-    List<String> alive = LoaderThreads.awaitEnded(baseline, SAFETY);
-    if (!alive.isEmpty()) {
-      throw new AssertionError("threads of the closed loader still alive: " + alive);
-    }
-    if (time.pendingTasks() != 0) {
-      throw new AssertionError(time.pendingTasks() + " task(s) left on the manual clock after close()");
-    }
-    checkOutcomes(scenario, analysis, result);
     int parallelism = FaultAnalysis.largestParallelism(scenario.strategy());
-    if (driver.maxInFlight() > parallelism) {
-      throw new AssertionError(driver.maxInFlight() + " backend calls were in flight at once, more than the"
+    if (first.maxInFlight > parallelism) {
+      throw new AssertionError(first.maxInFlight + " backend calls were in flight at once, more than the"
           + " parallelism " + parallelism + " of " + scenario.strategy().describe());
     }
-    tally.add(scenario, analysis, result, driver);
+    tally.add(route, scenario, analysis, first);
   }
 
-  private static void checkOutcomes(Scenario scenario, FaultAnalysis analysis, LoadResult result) {
+  /** One run of a scenario: its results, the queries it made and the manual time it took. */
+  record Run(List<LoadResult> results, List<String> queries, Duration elapsed, int maxInFlight, int cancelled) {
+
+    static Run of(Scenario scenario, Route route) throws Exception {
+      ManualTime time = ManualTime.create();
+      InMemoryGamesQuery memory = InMemoryGamesQuery.builder().rows(Scenarios.ROWS).faults(scenario.faults())
+          .timeSource(time).build();
+      Set<Thread> baseline = LoaderThreads.live();
+      HistoricalGamesLoader engine = HistoricalGamesLoader.builder().settings(scenario.settings()).backend(memory)
+          .timeSource(time).build();
+      List<LoadResult> results;
+      try {
+        results = route.run(engine, scenario, time);
+      } finally {
+        engine.close();
+      }
+      List<String> alive = LoaderThreads.awaitEnded(baseline, SAFETY);
+      if (!alive.isEmpty()) {
+        throw new AssertionError("threads of the closed loader still alive: " + alive);
+      }
+      if (time.pendingTasks() != 0) {
+        throw new AssertionError(time.pendingTasks() + " task(s) left on the manual clock after close()");
+      }
+      List<String> queries = memory.history().stream()
+          .map(call -> call.query().players() + "#" + call.attempt() + "@" + call.startedAt() + ":" + call.outcome()).toList();
+      return new Run(results, queries, time.elapsed(), memory.maxInFlight(), memory.cancelledCount());
+    }
+
+    /** The same outcomes, queries and manual time. */
+    boolean sameAs(Run other) {
+      return queries.equals(other.queries) && elapsed.equals(other.elapsed) && outcomes().equals(other.outcomes());
+    }
+
+    /** Each result's outcomes, a failure by its kind and message (exceptions have no equality of their own). */
+    List<List<String>> outcomes() {
+      return results.stream().map(result -> result.outcomes().values().stream().map(outcome ->
+          outcome instanceof PlayerOutcome.Failed failed
+              // A query id names the loader instance (q<instance>-<n>): only its number must repeat.
+              ? failed.player() + " FAILED " + failed.kind() + ": " + failed.cause().getMessage().replaceAll("\\bq\\d+-", "q-")
+              : outcome.toString()).toList()).toList();
+    }
+
+    /** The first difference from {@code other}, briefly. */
+    String difference(Run other) {
+      for (int i = 0; i < Math.min(queries.size(), other.queries.size()); i++) {
+        if (!queries.get(i).equals(other.queries.get(i))) {
+          return "query " + (i + 1) + " of " + queries.size() + "/" + other.queries.size() + ": " + brief(queries.get(i))
+              + " then " + brief(other.queries.get(i));
+        }
+      }
+      List<List<String>> mine = outcomes();
+      List<List<String>> theirs = other.outcomes();
+      for (int r = 0; r < Math.min(mine.size(), theirs.size()); r++) {
+        for (int i = 0; i < Math.min(mine.get(r).size(), theirs.get(r).size()); i++) {
+          if (!mine.get(r).get(i).equals(theirs.get(r).get(i))) {
+            return "outcome " + (i + 1) + ": " + brief(mine.get(r).get(i)) + " then " + brief(theirs.get(r).get(i));
+          }
+        }
+      }
+      return "queries " + queries.size() + "/" + other.queries.size() + ", elapsed " + elapsed + "/" + other.elapsed;
+    }
+
+    private static String brief(String query) {
+      return query.length() > 160 ? query.substring(0, 60) + " ... " + query.substring(query.length() - 90) : query;
+    }
+
+    @Override
+    public String toString() {
+      return "elapsed " + elapsed + ", " + queries.size() + " queries " + queries + ", outcomes "
+          + results.stream().map(r -> r.outcomes().values().stream().map(o -> o.player() + "=" + (o.isLoaded()
+              ? "LOADED" : ((PlayerOutcome.Failed) o).kind())).toList()).toList();
+    }
+  }
+
+  static void checkOutcomes(Scenario scenario, FaultAnalysis analysis, LoadResult result) {
     ContractChecks.oneOutcomePerPlayer(scenario, result);
     for (PlayerOutcome outcome : result.outcomes().values()) {
       if (outcome instanceof PlayerOutcome.Loaded loaded) {
@@ -111,7 +186,7 @@ class LoaderContractPropertyTest {
     }
   }
 
-  /** What the run covered, printed at its end. */
+  /** What the runs covered, printed at their end. */
   static final class Tally {
     private int loads;
     private int generous;
@@ -119,30 +194,34 @@ class LoaderContractPropertyTest {
     private int everyQueryFails;
     private long players;
     private long calls;
-    private long steps;
     private long cancels;
+    private Duration manualTime = Duration.ZERO;
+    private final Map<String, Integer> routes = new TreeMap<>();
     private final Map<String, Integer> strategies = new TreeMap<>();
     private final Map<FailureKind, Integer> failures = new EnumMap<>(FailureKind.class);
 
-    synchronized void add(Scenario scenario, FaultAnalysis analysis, LoadResult result, ManualTimeDriver driver) {
+    synchronized void add(Route route, Scenario scenario, FaultAnalysis analysis, Run run) {
       loads++;
       generous += analysis.isGenerous() ? 1 : 0;
-      allLoaded += result.isComplete() ? 1 : 0;
       everyQueryFails += analysis.everyQueryFails() ? 1 : 0;
-      players += result.outcomes().size();
-      calls += driver.calls();
-      steps += driver.steps();
-      cancels += driver.cancels();
+      routes.merge(route.name(), 1, Integer::sum);
+      calls += run.queries().size();
+      cancels += run.cancelled();
+      manualTime = manualTime.plus(run.elapsed());
       strategies.merge(scenario.strategy().name(), 1, Integer::sum);
-      result.failures().values().forEach(failure -> failures.merge(failure.kind(), 1, Integer::sum));
+      for (LoadResult result : run.results()) {
+        allLoaded += result.isComplete() ? 1 : 0;
+        players += result.outcomes().size();
+        result.failures().values().forEach(failure -> failures.merge(failure.kind(), 1, Integer::sum));
+      }
     }
 
     @Override
     public synchronized String toString() {
-      return loads + " loads checked (shrinking included): " + strategies + ", " + generous + " with a generous deadline, "
-          + allLoaded + " complete, " + everyQueryFails + " where every query fails; " + players + " players, "
-          + calls + " backend calls (" + cancels + " cancelled), " + steps + " clock steps; failed players by kind "
-          + failures;
+      return loads + " scenarios checked (shrinking included) by route " + routes + ": " + strategies + ", " + generous
+          + " with a generous deadline, " + allLoaded + " complete results, " + everyQueryFails
+          + " where every query fails; " + players + " players, " + calls + " backend calls (" + cancels
+          + " cancelled), " + manualTime.toSeconds() + " s of manual time; failed players by kind " + failures;
     }
   }
 }

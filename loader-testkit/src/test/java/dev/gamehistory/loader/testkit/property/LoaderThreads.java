@@ -1,14 +1,11 @@
 package dev.gamehistory.loader.testkit.property;
 
-import dev.gamehistory.loader.HistoricalGamesLoader;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,32 +69,5 @@ final class LoaderThreads {
       }
     }
     return alive;
-  }
-
-  /**
-   * Makes the loader's worker pool end a worker as soon as it has no task, instead of keeping it idle
-   * for 30 s. Only for {@link ManualTimeDriver}: a worker parked idle in the pool may have been handed
-   * a task it has not yet picked up, and nothing outside the pool can tell the two apart; a worker
-   * that ends instead is visibly busy until it is gone. The engine's behaviour is otherwise unchanged.
-   * Reaches the pool by reflection, the only test in the project that does.
-   *
-   * @throws AssertionError when the loader has no thread pool field
-   */
-  static void retireIdleWorkersAtOnce(HistoricalGamesLoader loader) {
-    for (Class<?> type = loader.getClass(); type != null; type = type.getSuperclass()) {
-      for (Field field : type.getDeclaredFields()) {
-        if (ThreadPoolExecutor.class.isAssignableFrom(field.getType())) {
-          try {
-            field.setAccessible(true);
-            ((ThreadPoolExecutor) field.get(loader)).setKeepAliveTime(1, TimeUnit.NANOSECONDS);
-            return;
-          } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new AssertionError("cannot reach the worker pool of " + loader.getClass().getName(), e);
-          }
-        }
-      }
-    }
-    throw new AssertionError(loader.getClass().getName() + " has no ThreadPoolExecutor field; the manual-time"
-        + " driver needs its worker pool to retire idle workers at once");
   }
 }

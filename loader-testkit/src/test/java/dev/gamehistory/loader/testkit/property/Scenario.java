@@ -5,7 +5,7 @@ import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.TimeoutPolicy;
-import dev.gamehistory.loader.testkit.FaultPlan;
+import dev.gamehistory.loader.inmemory.FaultPlan;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
