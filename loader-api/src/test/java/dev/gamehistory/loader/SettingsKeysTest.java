@@ -22,7 +22,7 @@ class SettingsKeysTest {
         "batching.max-delay", "batching.max-players", "backend",
         "bigquery.project", "bigquery.table", "bigquery.location", "bigquery.host",
         "bigquery.maximum-bytes-billed", "bigquery.labels", "bigquery.credentials",
-        "bigquery.wait-slice", "bigquery.job-creation", "bigquery.read-attempts",
+        "bigquery.wait-slice", "bigquery.first-wait", "bigquery.job-creation", "bigquery.read-attempts",
         "bigquery.columns.player_lookup", "bigquery.columns.game_date", "bigquery.columns.opponent_team_abbr",
         "bigquery.columns.points", "bigquery.columns.minutes_played", "bigquery.columns.team_abbr",
         "bigquery.columns.game_id",
@@ -57,7 +57,7 @@ class SettingsKeysTest {
   @Test
   void isBackendKey_backendAndItsPrefixes() {
     assertThat(SettingsSources.knownKeys().keySet().stream().filter(SettingsKeys::isBackendKey))
-        .hasSize(21)
+        .hasSize(22)
         .startsWith("backend", "bigquery.project");
     assertThat(SettingsKeys.isBackendKey("chunk-size")).isFalse();
   }

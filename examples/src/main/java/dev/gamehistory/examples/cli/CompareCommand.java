@@ -58,7 +58,8 @@ import picocli.CommandLine.Spec;
  * order reversed every other round; one warm-up round comes first. Prints, per players count and
  * side, the median and range of the wall time, the rows, the HTTP requests per load (counted by
  * {@code scripts/latency-proxy.py} when {@code --proxy-stats} is given) and the ratio to the bare
- * client's median.
+ * client's median; behind the proxy's asynchronous model ({@code --async-jobs}), also the time from
+ * the end of the load's last job to the load's answer.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Hgl.Version.class,
     header = "Compares the library's BigQuery loads with the bare client on the same SQL.",
@@ -153,6 +154,14 @@ final class CompareCommand implements Callable<Integer> {
 
     /** The counts since the last reset. */
     RequestCounts read();
+
+    /**
+     * When the proxy's asynchronous jobs created at or after {@code sinceEpochMillis} ended, in
+     * epoch milliseconds; empty when the proxy models no jobs.
+     */
+    default List<Long> jobEnds(long sinceEpochMillis) {
+      return List.of();
+    }
   }
 
   /**
@@ -196,9 +205,12 @@ final class CompareCommand implements Callable<Integer> {
    * @param requestsByKind the HTTP requests by kind of each successful run; empty without a proxy
    * @param failedRuns measured runs that failed
    * @param firstFailure what went wrong in the first failed run, if any
+   * @param afterJobEnd per successful run behind the proxy's asynchronous model, the milliseconds from
+   *     the end of its last job to its answer; empty otherwise
    */
   record Measurement(int players, String side, String describe, List<Double> millis, List<Long> rows,
-      List<Long> requests, List<Map<String, Long>> requestsByKind, int failedRuns, @Nullable String firstFailure) {
+      List<Long> requests, List<Map<String, Long>> requestsByKind, int failedRuns, @Nullable String firstFailure,
+      List<Double> afterJobEnd) {
 
     /** Copies the lists. */
     Measurement {
@@ -206,6 +218,18 @@ final class CompareCommand implements Callable<Integer> {
       rows = List.copyOf(rows);
       requests = List.copyOf(requests);
       requestsByKind = requestsByKind.stream().map(Map::copyOf).toList();
+      afterJobEnd = List.copyOf(afterJobEnd);
+    }
+
+    /** Without times after the jobs' end. */
+    Measurement(int players, String side, String describe, List<Double> millis, List<Long> rows,
+        List<Long> requests, List<Map<String, Long>> requestsByKind, int failedRuns, @Nullable String firstFailure) {
+      this(players, side, describe, millis, rows, requests, requestsByKind, failedRuns, firstFailure, List.of());
+    }
+
+    /** The median milliseconds from the last job's end to the answer; empty without such runs. */
+    OptionalDouble medianAfterJobEnd() {
+      return afterJobEnd.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(BenchCommand.median(afterJobEnd));
     }
 
     boolean bare() {
@@ -253,8 +277,9 @@ final class CompareCommand implements Callable<Integer> {
     }
   }
 
-  /** One run of one side: its wall time, rows and requests, or why it failed. */
-  private record Run(double millis, long rows, @Nullable RequestCounts counts, @Nullable String failure) {}
+  /** One run of one side: its wall time, rows, requests and time after its last job's end, or why it failed. */
+  private record Run(double millis, long rows, @Nullable RequestCounts counts, @Nullable Double afterJobEnd,
+      @Nullable String failure) {}
 
   /** The runs of one side for one players count, as they come. */
   private static final class Series {
@@ -264,6 +289,7 @@ final class CompareCommand implements Callable<Integer> {
     private final List<Long> rows = new ArrayList<>();
     private final List<Long> requests = new ArrayList<>();
     private final List<Map<String, Long>> requestsByKind = new ArrayList<>();
+    private final List<Double> afterJobEnd = new ArrayList<>();
     private int failed;
     private @Nullable String firstFailure;
 
@@ -286,11 +312,14 @@ final class CompareCommand implements Callable<Integer> {
         requests.add(run.counts().requests());
         requestsByKind.add(run.counts().byKind());
       }
+      if (run.afterJobEnd() != null) {
+        afterJobEnd.add(run.afterJobEnd());
+      }
     }
 
     Measurement measurement() {
       return new Measurement(players, side.name(), side.describe(), millis, rows, requests, requestsByKind, failed,
-          firstFailure);
+          firstFailure, afterJobEnd);
     }
   }
 
@@ -407,36 +436,50 @@ final class CompareCommand implements Callable<Integer> {
   private static Run runBare(BareClient bare, String sql, LoadRequest request, @Nullable RequestCounter counter)
       throws InterruptedException {
     resetCounts(counter);
+    long startEpoch = System.currentTimeMillis();
     long start = System.nanoTime();
     long rows;
     try {
       rows = bare.rows(sql, request);
     } catch (RuntimeException e) {
-      return new Run(0, 0, null, e.getClass().getSimpleName() + ": " + describe(e));
+      return new Run(0, 0, null, null, e.getClass().getSimpleName() + ": " + describe(e));
     }
     double millis = (System.nanoTime() - start) / 1_000_000.0;
-    return new Run(millis, rows, readCounts(counter), null);
+    long endEpoch = System.currentTimeMillis();
+    return new Run(millis, rows, readCounts(counter), afterJobEnd(counter, startEpoch, endEpoch), null);
   }
 
   private static Run runLoader(HistoricalGamesLoader loader, LoadRequest request, @Nullable RequestCounter counter) {
     resetCounts(counter);
+    long startEpoch = System.currentTimeMillis();
     long start = System.nanoTime();
     LoadResult result;
     try {
       result = loader.load(request);
     } catch (RuntimeException e) {
-      return new Run(0, 0, null, e.getClass().getSimpleName() + ": " + describe(e));
+      return new Run(0, 0, null, null, e.getClass().getSimpleName() + ": " + describe(e));
     }
     double millis = (System.nanoTime() - start) / 1_000_000.0;
+    long endEpoch = System.currentTimeMillis();
     RequestCounts counts = readCounts(counter);
     if (!result.isComplete()) {
       Map.Entry<String, LoaderException> first = result.failures().entrySet().iterator().next();
-      return new Run(millis, 0, counts, result.failures().size() + " of " + TextReport.count(request.players().size(),
-          "player") + " failed; first " + first.getKey() + ": " + first.getValue().kind() + ": "
+      return new Run(millis, 0, counts, null, result.failures().size() + " of "
+          + TextReport.count(request.players().size(), "player") + " failed; first " + first.getKey() + ": "
+          + first.getValue().kind() + ": "
           + describe(first.getValue()));
     }
     long rows = result.loaded().values().stream().mapToLong(List::size).sum();
-    return new Run(millis, rows, counts, null);
+    return new Run(millis, rows, counts, afterJobEnd(counter, startEpoch, endEpoch), null);
+  }
+
+  /** Milliseconds from the end of the run's last asynchronous job to its answer; null without such jobs. */
+  private static @Nullable Double afterJobEnd(@Nullable RequestCounter counter, long startEpoch, long endEpoch) {
+    if (counter == null) {
+      return null;
+    }
+    List<Long> ends = counter.jobEnds(startEpoch);
+    return ends.isEmpty() ? null : (double) (endEpoch - Collections.max(ends));
   }
 
   private static void resetCounts(@Nullable RequestCounter counter) {
@@ -510,6 +553,13 @@ final class CompareCommand implements Callable<Integer> {
           }
         }
       }
+      if (table.stream().anyMatch(m -> m.medianAfterJobEnd().isPresent())) {
+        out.println();
+        out.println("  from the end of the load's last job to its answer (the proxy's jobs), median ms");
+        for (Measurement m : table) {
+          out.printf(Locale.ROOT, "    %-" + width + "s  %8s%n", m.describe(), millis(m.medianAfterJobEnd()));
+        }
+      }
       for (Measurement m : table) {
         if (!rowsMatch(m, bare).orElse(true)) {
           out.printf(Locale.ROOT, "  %s: median rows %s differ from bare's %s%n", m.describe(), count(m.medianRows()),
@@ -560,6 +610,7 @@ final class CompareCommand implements Callable<Integer> {
       putNumber(node, "medianRequests", m.medianRequests());
       ObjectNode kinds = node.putObject("medianRequestsByKind");
       m.medianRequestsByKind().forEach(kinds::put);
+      putNumber(node, "medianAfterJobEndMs", m.medianAfterJobEnd());
       node.put("failedRuns", m.failedRuns());
       if (m.firstFailure() == null) {
         node.putNull("firstFailure");
@@ -635,7 +686,8 @@ final class CompareCommand implements Callable<Integer> {
   /**
    * A bare client as a user would build one from the same settings: {@code bigquery.host} with no
    * credentials (an emulator or a proxy), else {@code bigquery.credentials} or Application Default
-   * Credentials; the jobs' project and location; otherwise the client's defaults.
+   * Credentials; the jobs' project, and their location when the settings give one; otherwise the
+   * client's defaults.
    */
   static BareClient bareClient(LoaderSettings settings) {
     Map<String, String> properties = settings.backendProperties();
@@ -643,9 +695,12 @@ final class CompareCommand implements Callable<Integer> {
     String table = query.table();
     query.close();
     String project = properties.getOrDefault("bigquery.project", table.substring(0, table.indexOf('.')));
-    BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
-        .setProjectId(project)
-        .setLocation(properties.getOrDefault("bigquery.location", "US"));
+    BigQueryOptions.Builder options = BigQueryOptions.newBuilder().setProjectId(project);
+    // A location only when the settings give one, as the library sends it: BigQuery otherwise finds it from the table.
+    String location = properties.get("bigquery.location");
+    if (location != null) {
+      options.setLocation(location);
+    }
     String host = properties.get("bigquery.host");
     String credentials = properties.get("bigquery.credentials");
     if (host != null) {
@@ -676,17 +731,22 @@ final class CompareCommand implements Callable<Integer> {
     };
   }
 
-  /** The counts of {@code scripts/latency-proxy.py}: {@code GET <url>/stats}, {@code POST <url>/reset}. */
+  /**
+   * The counts of {@code scripts/latency-proxy.py}: {@code GET <url>/stats}, {@code POST <url>/reset};
+   * its asynchronous jobs: {@code GET <url>/jobs}.
+   */
   static final class ProxyStats implements RequestCounter {
 
     private final URI stats;
     private final URI reset;
+    private final URI jobs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROXY_TIMEOUT).build();
 
     ProxyStats(URI base) {
       String text = base.toString().replaceAll("/+$", "");
       this.stats = URI.create(text + "/stats");
       this.reset = URI.create(text + "/reset");
+      this.jobs = URI.create(text + "/jobs");
     }
 
     @Override
@@ -706,6 +766,24 @@ final class CompareCommand implements Callable<Integer> {
       Map<String, Long> byKind = new TreeMap<>();
       root.path("by_kind").properties().forEach(e -> byKind.put(e.getKey(), e.getValue().asLong()));
       return new RequestCounts(root.path("requests").asLong(), byKind);
+    }
+
+    @Override
+    public List<Long> jobEnds(long sinceEpochMillis) {
+      String body = send(HttpRequest.newBuilder(jobs).timeout(PROXY_TIMEOUT).GET().build());
+      JsonNode root;
+      try {
+        root = JsonReport.MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the proxy's jobs at " + jobs + " are not JSON", e);
+      }
+      List<Long> ends = new ArrayList<>();
+      for (JsonNode job : root.path("jobs")) {
+        if (job.path("created_ms").asLong() >= sinceEpochMillis && job.path("done_ms").isNumber()) {
+          ends.add(job.path("done_ms").asLong());
+        }
+      }
+      return ends;
     }
 
     private String send(HttpRequest request) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderSettings;
@@ -523,6 +524,27 @@ class CompareCommandTest {
             + " at http://127.0.0.1:19160/__proxy",
         "  failed: measured runs that failed, left out of the other columns (a load fails when any player fails)",
         "  x bare: median / bare's median for the same players count");
+  }
+
+  @Test
+  void textAndJson_withTheProxysJobs_showTheTimeFromTheLastJobsEndToTheAnswer() {
+    List<CompareCommand.Measurement> measurements = List.of(
+        new CompareCommand.Measurement(24, "bare", "bare", List.of(300.0, 340.0), List.of(656L, 656L), List.of(5L, 5L),
+            List.of(Map.of(), Map.of()), 0, null, List.of(40.0, 48.0)),
+        new CompareCommand.Measurement(24, "batch", "batch", List.of(280.0, 290.0), List.of(656L, 656L),
+            List.of(2L, 2L), List.of(Map.of(), Map.of()), 0, null, List.of(3.0, 5.0)));
+    StringWriter text = new StringWriter();
+    try (PrintWriter out = new PrintWriter(text)) {
+      CompareCommand.text(out, "bigquery", LocalDate.of(2022, 4, 11), 2, "http://127.0.0.1:19160/__proxy", measurements);
+    }
+
+    assertThat(text.toString()).contains(String.join(System.lineSeparator(),
+        "  from the end of the load's last job to its answer (the proxy's jobs), median ms",
+        "    bare          44.0",
+        "    batch          4.0"));
+    ObjectNode json = CompareCommand.json("bigquery", LocalDate.of(2022, 4, 11), 2, null, measurements);
+    assertThat(json.path("results").get(0).path("medianAfterJobEndMs").asDouble()).isEqualTo(44.0);
+    assertThat(json.path("results").get(1).path("medianAfterJobEndMs").asDouble()).isEqualTo(4.0);
   }
 
   @Test

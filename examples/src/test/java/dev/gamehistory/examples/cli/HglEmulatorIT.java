@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code hgl} against the BigQuery emulator (run with {@code -Pemulator}; the binary is
  * {@code ~/go/bin/bigquery-emulator} or {@code HGL_BQ_EMULATOR}): seed the default league, then load
- * the same players from BigQuery and from the in-memory backend and get the same JSON histories.
+ * the same players from BigQuery and from the in-memory backend and get the same JSON histories;
+ * {@code hgl compare} through {@code scripts/latency-proxy.py}, plain and modelling BigQuery's
+ * asynchronous {@code jobs.query} ({@code --async-jobs}), which the test starts ({@code python3}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HglEmulatorIT {
@@ -152,6 +154,89 @@ class HglEmulatorIT {
     assertThat(result.out()).contains("FROM `test`.`hgl_cli`.`player_game_summary`",
         "dry run: 360 placeholder players");
     assertThat(result.out()).containsPattern("\n  (chunked\\(size=100, parallelism=4\\): 4 queries, |skipped: )");
+  }
+
+  @Test
+  @Order(6)
+  void compare_throughThePlainProxy_oneRequestALoadLikeTheBareClient() throws IOException, InterruptedException {
+    JsonNode results = compare(List.of());
+
+    for (JsonNode side : results) {
+      assertThat(side.path("failedRuns").asInt()).as("%s", side).isZero();
+      assertThat(side.path("medianRequests").asDouble()).as("%s", side).isEqualTo(1.0);
+    }
+    assertThat(results.get(1).path("rowsMatchBare").asBoolean()).isTrue();
+  }
+
+  @Test
+  @Order(7)
+  void compare_throughTheAsynchronousProxy_theLibraryLongPollsWithFewerRequestsThanTheBareClient()
+      throws IOException, InterruptedException {
+    // Every jobs.query answered at once as still running: both sides must wait for the job.
+    JsonNode results = compare(List.of("--async-jobs", "--max-hold-ms", "0"));
+
+    JsonNode bare = results.get(0);
+    JsonNode batch = results.get(1);
+    assertThat(bare.path("side").asText()).isEqualTo("bare");
+    assertThat(bare.path("failedRuns").asInt()).as("%s", bare).isZero();
+    assertThat(batch.path("failedRuns").asInt()).as("%s", batch).isZero();
+    assertThat(batch.path("rowsMatchBare").asBoolean()).isTrue();
+    // The library: jobs.query, then one getQueryResults long-poll that returns the rows.
+    assertThat(batch.path("medianRequests").asDouble()).isEqualTo(2.0);
+    assertThat(batch.path("medianRequestsByKind").path("GET /bigquery/v2/projects/test/queries/{job}").asDouble())
+        .isEqualTo(1.0);
+    assertThat(bare.path("medianRequests").asDouble()).isGreaterThanOrEqualTo(batch.path("medianRequests").asDouble());
+    // The proxy's jobs tell when each ended: both sides report the time from there to their answer.
+    assertThat(bare.path("medianAfterJobEndMs").isNumber()).as("%s", bare).isTrue();
+    assertThat(batch.path("medianAfterJobEndMs").isNumber()).as("%s", batch).isTrue();
+  }
+
+  /** {@code hgl compare} of 24 players, bare and batch, one measured round, through a proxy with {@code options}. */
+  private static JsonNode compare(List<String> options) throws IOException, InterruptedException {
+    Path file = Files.write(dir.resolve("compare.txt"), LoadCommandTest.PLAYERS.subList(0, 24), StandardCharsets.UTF_8);
+    int port = freePort();
+    Path script = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolveSibling("scripts")
+        .resolve("latency-proxy.py");
+    List<String> command = new ArrayList<>(List.of("python3", script.toString(), "--port", Integer.toString(port),
+        "--upstream", url, "--delay-ms", "0"));
+    command.addAll(options);
+    Path log = dir.resolve("proxy-" + port + ".log");
+    Process proxy = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      String control = "http://127.0.0.1:" + port + "/__proxy";
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      HttpRequest ping = HttpRequest.newBuilder(URI.create(control + "/stats")).timeout(Duration.ofSeconds(2)).build();
+      long end = System.nanoTime() + STARTUP.toNanos();
+      while (true) {
+        try {
+          if (http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            break;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        if (proxy.waitFor(100, TimeUnit.MILLISECONDS) || System.nanoTime() > end) {
+          throw new IllegalStateException("the latency proxy did not start: " + Files.readString(log));
+        }
+      }
+      List<String> args = new ArrayList<>(List.of("compare", "--players-file", file.toString(), "--players", "24",
+          "--strategies", "batch", "--rounds", "1", "--date", "2022-01-15", "--format", "json",
+          "--proxy-stats", control));
+      args.addAll(List.of("--set", "backend=bigquery", "--set", "bigquery.host=http://127.0.0.1:" + port,
+          "--set", "bigquery.project=test", "--set", "bigquery.table=" + TABLE, "--set", "query-timeout=60s",
+          "--set", "deadline=120s"));
+      HglRunner.Result result = hgl(args.toArray(new String[0]));
+
+      assertThat(result.exitCode()).as(result.err() + result.out()).isEqualTo(Hgl.EXIT_OK);
+      JsonNode results = JSON.readTree(result.out()).path("results");
+      assertThat(results).hasSize(2);
+      return results;
+    } finally {
+      proxy.destroy();
+      if (!proxy.waitFor(10, TimeUnit.SECONDS)) {
+        proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   @Test

@@ -4,9 +4,12 @@ import static dev.gamehistory.loader.spring.Runners.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gamehistory.loader.spi.GamesQuery;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
@@ -62,6 +65,47 @@ class GamesQueryHealthIndicatorTest {
           assertThat(health.getDetails()).containsEntry("backend", "bigquery").containsEntry("kind", "BACKEND")
               .containsKey("error");
         });
+  }
+
+  @Test
+  void health_ofABigQueryBackendWhoseQueriesWouldFail_isDownWithBigQuerysError() throws IOException {
+    // A BigQuery whose dataset is in europe-west2: a query sent to US fails, one without a location runs.
+    HttpServer bigquery = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    bigquery.createContext("/bigquery/v2/projects/test/queries", exchange -> {
+      // The client sends JSON bodies gzipped.
+      java.io.InputStream in = exchange.getRequestBody();
+      if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+        in = new java.util.zip.GZIPInputStream(in);
+      }
+      String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      boolean us = body.contains("\"location\":\"US\"");
+      byte[] answer = (us
+          ? "{\"error\":{\"code\":404,\"message\":\"Not found: Dataset test:hgl was not found in location US\","
+              + "\"errors\":[{\"reason\":\"notFound\",\"message\":\"Not found: Dataset test:hgl was not found in"
+              + " location US\"}]}}"
+          : "{\"kind\":\"bigquery#queryResponse\",\"jobComplete\":true,\"totalBytesProcessed\":\"0\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(us ? 404 : 200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    bigquery.start();
+    String[] properties = {"hgl.backend=bigquery", "hgl.bigquery.project=test", "hgl.bigquery.table=test.hgl.games",
+        "hgl.bigquery.host=http://127.0.0.1:" + bigquery.getAddress().getPort()};
+    try {
+      runner().withPropertyValues(properties).withPropertyValues("hgl.bigquery.location=US").run(context -> {
+        Health health = context.getBean("hglHealthIndicator", HealthIndicator.class).health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).isEqualTo(Map.of("backend", "bigquery", "kind", "BACKEND",
+            "reason", "notFound", "error", "Not found: Dataset test:hgl was not found in location US"));
+      });
+      runner().withPropertyValues(properties).run(context ->
+          assertThat(context.getBean("hglHealthIndicator", HealthIndicator.class).health().getStatus())
+              .isEqualTo(Status.UP));
+    } finally {
+      bigquery.stop(0);
+    }
   }
 
   @Test

@@ -75,6 +75,8 @@ public final class SettingsKeys {
   public static final String BIGQUERY_CREDENTIALS = "bigquery.credentials";
   /** The longest server-side wait of one BigQuery request. */
   public static final String BIGQUERY_WAIT_SLICE = "bigquery.wait-slice";
+  /** The longest server-side wait of a BigQuery query's first request. */
+  public static final String BIGQUERY_FIRST_WAIT = "bigquery.first-wait";
   /** Whether jobs.query must create a job: required or optional. */
   public static final String BIGQUERY_JOB_CREATION = "bigquery.job-creation";
   /** Tries of a BigQuery read (a long-poll or a page) after a transient failure. */
@@ -238,13 +240,16 @@ public final class SettingsKeys {
     add(keys, BACKEND, "backend: " + String.join(" or ", BACKENDS), "in-memory");
     add(keys, BIGQUERY_PROJECT, "Google Cloud project that runs the query jobs", "the client's default project");
     add(keys, BIGQUERY_TABLE, "games table: project.dataset.table or dataset.table", "none (required)");
-    add(keys, BIGQUERY_LOCATION, "location of the query jobs", "US");
+    add(keys, BIGQUERY_LOCATION, "location of the query jobs; none: BigQuery runs each where its table is",
+        "the client's location, else none");
     add(keys, BIGQUERY_HOST, "BigQuery endpoint URL, e.g. an emulator (then no credentials)", "the BigQuery API");
     add(keys, BIGQUERY_MAXIMUM_BYTES_BILLED, "most bytes one query may bill; a query above it fails", "no limit");
     add(keys, BIGQUERY_LABELS, "labels on every job: k=v,k2=v2", "none");
     add(keys, BIGQUERY_CREDENTIALS, "path to a service-account JSON key", "Application Default Credentials");
     add(keys, BIGQUERY_WAIT_SLICE, "longest server-side wait of one request (jobs.query, getQueryResults), 1ms..60s",
         "5s");
+    add(keys, BIGQUERY_FIRST_WAIT, "longest server-side wait of a query's first request (also at most wait-slice and"
+        + " a quarter of the query's time), 1ms..60s", "900ms");
     add(keys, BIGQUERY_JOB_CREATION, "required (always a cancellable job) or optional (short-query mode)", "required");
     add(keys, BIGQUERY_READ_ATTEMPTS, "tries of a result read after a transient failure, in place, 1..20", "4");
     for (String field : BIGQUERY_COLUMN_FIELDS) {

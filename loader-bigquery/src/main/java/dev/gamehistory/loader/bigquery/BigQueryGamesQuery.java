@@ -1,15 +1,6 @@
 package dev.gamehistory.loader.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
-import com.google.cloud.bigquery.BigQueryException;
-import com.google.cloud.bigquery.Job;
-import com.google.cloud.bigquery.JobId;
-import com.google.cloud.bigquery.JobInfo;
-import com.google.cloud.bigquery.JobStatistics;
-import com.google.cloud.bigquery.QueryJobConfiguration;
-import com.google.cloud.bigquery.Table;
-import com.google.cloud.bigquery.TableId;
-import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoaderSettingsException;
@@ -22,7 +13,6 @@ import dev.gamehistory.loader.bigquery.internal.Column;
 import dev.gamehistory.loader.bigquery.internal.GamesSql;
 import dev.gamehistory.loader.bigquery.internal.Identifiers;
 import dev.gamehistory.loader.bigquery.internal.BigQueryRest;
-import dev.gamehistory.loader.bigquery.internal.Errors;
 import dev.gamehistory.loader.bigquery.internal.QueryRunner;
 import dev.gamehistory.loader.internal.DurationParser;
 import dev.gamehistory.loader.bigquery.internal.TableRef;
@@ -31,12 +21,14 @@ import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
@@ -93,20 +85,19 @@ public final class BigQueryGamesQuery implements GamesQuery {
     }
   }
 
+  /** The longest a {@link #check()} or one dry run of {@link #estimate} waits for BigQuery. */
+  public static final Duration DRY_RUN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The request {@link #check()} dry-runs: one placeholder player, a one-day window. */
+  static final WindowQuery CHECK_QUERY = new WindowQuery(List.of("hgl_check"), LocalDate.of(2000, 1, 2), 1, 1);
+
   private final GamesSql sql;
-  private final BigQuery client;
-  private final String location;
-  private final Map<String, String> labels;
-  private final OptionalLong maximumBytesBilled;
+  private final @Nullable String location;
   private final QueryRunner runner;
 
-  private BigQueryGamesQuery(GamesSql sql, BigQuery client, String location, Map<String, String> labels,
-      OptionalLong maximumBytesBilled, QueryRunner runner) {
+  private BigQueryGamesQuery(GamesSql sql, @Nullable String location, QueryRunner runner) {
     this.sql = sql;
-    this.client = client;
     this.location = location;
-    this.labels = labels;
-    this.maximumBytesBilled = maximumBytesBilled;
     this.runner = runner;
   }
 
@@ -134,22 +125,17 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   /**
-   * Checks that the table exists and can be read ({@code tables.get}, reading back only its id and type).
+   * Checks that a query would run: dry-runs the statement ({@code jobs.query} with {@code dryRun})
+   * for one placeholder player over one day, with the same location, labels and byte limit as a
+   * query, so that it fails where a query would (a missing table, no access, the wrong location, an
+   * invalid statement). Nothing is executed or billed.
    *
-   * @throws dev.gamehistory.loader.BackendException {@code notFound} when it does not exist, or BigQuery's error
+   * @throws dev.gamehistory.loader.BackendException BigQuery's error, e.g. {@code notFound} for a
+   *     table that does not exist or is not in the jobs' location
    */
   @Override
   public void check() {
-    TableRef table = sql.table();
-    try {
-      Table found = client.getTable(TableId.of(table.project(), table.dataset(), table.table()),
-          BigQuery.TableOption.fields(BigQuery.TableField.ID, BigQuery.TableField.TYPE));
-      if (found == null) {
-        throw BackendException.permanentError("notFound", "table " + table + " was not found", null);
-      }
-    } catch (BigQueryException e) {
-      throw Errors.classify(e);
-    }
+    runner.dryRun(CHECK_QUERY, DRY_RUN_TIMEOUT);
   }
 
   /** The statement every query runs, with its named parameters {@code @window_start}, {@code @window_end}, {@code @players} and {@code @max_games}. */
@@ -163,8 +149,17 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   /**
-   * Dry-runs the queries the strategy would start with for the request and reports the bytes each
-   * would process; nothing is executed or billed.
+   * The location sent with every request: {@code bigquery.location} or {@link Builder#location},
+   * else the client's; empty when neither says, and then BigQuery runs each job where its table is.
+   */
+  public Optional<String> location() {
+    return Optional.ofNullable(location);
+  }
+
+  /**
+   * Dry-runs the queries the strategy would start with for the request ({@code jobs.query} with
+   * {@code dryRun}, the same request as a query's, so in the same location) and reports the bytes
+   * each would process; nothing is executed or billed.
    *
    * @throws dev.gamehistory.loader.BackendException when BigQuery rejects a dry run
    */
@@ -180,19 +175,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   private long dryRun(WindowQuery query) {
-    QueryJobConfiguration.Builder config = sql.configuration(query).setLabels(labels)
-        .setDryRun(true).setUseQueryCache(false);
-    maximumBytesBilled.ifPresent(config::setMaximumBytesBilled);
-    try {
-      Job job = client.create(JobInfo.of(JobId.newBuilder().setRandomJob().setLocation(location).build(), config.build()));
-      JobStatistics statistics = job.getStatistics();
-      if (statistics instanceof JobStatistics.QueryStatistics q && q.getTotalBytesProcessed() != null) {
-        return q.getTotalBytesProcessed();
-      }
-      return 0L;
-    } catch (BigQueryException e) {
-      throw Errors.classify(e);
-    }
+    return runner.dryRun(query, DRY_RUN_TIMEOUT);
   }
 
   static List<List<String>> initialChunks(List<String> players, Strategy strategy) {
@@ -252,6 +235,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
     private final Map<Column, String> columns = new EnumMap<>(Column.class);
     private OptionalLong pageSize = OptionalLong.empty();
     private Duration waitSlice = BigQuerySettings.DEFAULT_WAIT_SLICE;
+    private Duration firstWait = BigQuerySettings.DEFAULT_FIRST_WAIT;
     private JobCreation jobCreation = JobCreation.REQUIRED;
     private int readAttempts = BigQuerySettings.DEFAULT_READ_ATTEMPTS;
     private GamesSql.Form form = GamesSql.Form.QUALIFY;
@@ -276,7 +260,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
       this.deadline = loaderSettings.timeouts().deadline();
       parsed.project().ifPresent(p -> this.project = p);
       parsed.table().ifPresent(t -> this.table = t);
-      this.location = parsed.location();
+      parsed.location().ifPresent(l -> this.location = l);
       if (!parsed.labels().isEmpty()) {
         this.labels = parsed.labels();
       }
@@ -285,6 +269,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
       }
       this.columns.putAll(parsed.columns());
       this.waitSlice = parsed.waitSlice();
+      this.firstWait = parsed.firstWait();
       this.jobCreation = parsed.jobCreation();
       this.readAttempts = parsed.readAttempts();
       return this;
@@ -296,7 +281,11 @@ public final class BigQueryGamesQuery implements GamesQuery {
       return this;
     }
 
-    /** The jobs' location, e.g. {@code US} (the default), {@code EU} or {@code us-central1}. */
+    /**
+     * The jobs' location, e.g. {@code US}, {@code EU} or {@code europe-west2}. By default none of
+     * its own: the client's ({@code BigQueryOptions.setLocation}), and when the client has none
+     * either, none is sent and BigQuery runs each job where its table is.
+     */
     public Builder location(String location) {
       this.location = Identifiers.location(BigQuerySettings.LOCATION, Objects.requireNonNull(location, "location"));
       return this;
@@ -360,6 +349,20 @@ public final class BigQueryGamesQuery implements GamesQuery {
       return this;
     }
 
+    /**
+     * The longest server-side wait of a query's first request ({@code timeoutMs} of
+     * {@code jobs.query}), 1 ms..60 s; default 900 ms. The first request also waits at most the wait
+     * slice and a quarter of the query's time. A query that finishes within it costs one request; a longer
+     * one gets its job id back with that answer and is long-polled, and from then on any stop
+     * cancels its job at once. A stop before that answer has no job id to cancel.
+     */
+    public Builder firstWait(Duration firstWait) {
+      Objects.requireNonNull(firstWait, "firstWait");
+      BigQuerySettings.checkWaitSlice(BigQuerySettings.FIRST_WAIT, DurationParser.format(firstWait), firstWait);
+      this.firstWait = firstWait;
+      return this;
+    }
+
     /** Whether {@code jobs.query} must create a job; default {@link JobCreation#REQUIRED}. */
     public Builder jobCreation(JobCreation jobCreation) {
       this.jobCreation = Objects.requireNonNull(jobCreation, "jobCreation");
@@ -392,14 +395,14 @@ public final class BigQueryGamesQuery implements GamesQuery {
             + ": required by the bigquery backend, e.g. my-project.nba.player_game_summary or nba.player_game_summary");
       }
       BigQuerySettings base = settings != null ? settings : BigQuerySettings.parse(Map.of());
-      String jobLocation = location != null ? location : base.location();
       BigQuery bigquery = client;
       if (bigquery == null) {
         BigQuerySettings effective = new BigQuerySettings(
-            java.util.Optional.ofNullable(project), java.util.Optional.of(table), jobLocation, base.host(),
-            maximumBytesBilled, labels, base.credentials(), columns, waitSlice, jobCreation, readAttempts);
+            Optional.ofNullable(project), Optional.of(table), Optional.ofNullable(location), base.host(),
+            maximumBytesBilled, labels, base.credentials(), columns, waitSlice, firstWait, jobCreation, readAttempts);
         bigquery = ClientFactory.create(effective, deadline);
       }
+      String jobLocation = location != null ? location : bigquery.getOptions().getLocation();
       String tableProject = project != null && table.project() == null ? project : bigquery.getOptions().getProjectId();
       TableRef resolved = table.withDefaultProject(tableProject);
       Map<Column, String> names = new EnumMap<>(Column.class);
@@ -408,8 +411,8 @@ public final class BigQueryGamesQuery implements GamesQuery {
       }
       GamesSql statement = new GamesSql(resolved, names, form);
       QueryRunner runner = new QueryRunner(BigQueryRest.of(bigquery), statement, jobLocation, labels,
-          maximumBytesBilled, pageSize, waitSlice, jobCreation, QueryRunner.readRetry(readAttempts));
-      return new BigQueryGamesQuery(statement, bigquery, jobLocation, labels, maximumBytesBilled, runner);
+          maximumBytesBilled, pageSize, waitSlice, firstWait, jobCreation, QueryRunner.readRetry(readAttempts));
+      return new BigQueryGamesQuery(statement, jobLocation, runner);
     }
   }
 }

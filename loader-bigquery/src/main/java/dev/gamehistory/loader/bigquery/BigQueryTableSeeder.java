@@ -58,6 +58,8 @@ public final class BigQueryTableSeeder {
   public static final int MAX_BATCH_SIZE = 10_000;
   /** The shortest HTTP timeout bound of a client the seeder builds: seeding is not bound by a load's deadline. */
   public static final Duration MIN_CLIENT_DEADLINE = Duration.ofSeconds(60);
+  /** The location of a dataset created when neither the settings nor the client give one: BigQuery's default. */
+  public static final String DEFAULT_LOCATION = "US";
 
   /** Told after each batch how many rows are in. */
   @FunctionalInterface
@@ -240,7 +242,7 @@ public final class BigQueryTableSeeder {
       this.settings = parsed;
       this.deadline = loaderSettings.timeouts().deadline();
       parsed.table().ifPresent(t -> this.table = t);
-      this.location = parsed.location();
+      parsed.location().ifPresent(l -> this.location = l);
       this.columns.putAll(parsed.columns());
       return this;
     }
@@ -251,7 +253,10 @@ public final class BigQueryTableSeeder {
       return this;
     }
 
-    /** The dataset's location when it is created; default {@code US}. */
+    /**
+     * The dataset's location when it is created; default the client's location, else {@code US}
+     * (BigQuery's own default for a dataset).
+     */
     public Builder location(String location) {
       this.location = Identifiers.location(BigQuerySettings.LOCATION, Objects.requireNonNull(location, "location"));
       return this;
@@ -296,15 +301,16 @@ public final class BigQueryTableSeeder {
             + ": required to seed, e.g. my-project.nba.player_game_summary or nba.player_game_summary");
       }
       BigQuerySettings base = settings != null ? settings : BigQuerySettings.parse(Map.of());
-      String datasetLocation = location != null ? location : base.location();
       BigQuery bigquery = client;
       if (bigquery == null) {
-        BigQuerySettings effective = new BigQuerySettings(base.project(), Optional.of(table), datasetLocation,
+        BigQuerySettings effective = new BigQuerySettings(base.project(), Optional.of(table), Optional.ofNullable(location),
             base.host(), base.maximumBytesBilled(), base.labels(), base.credentials(), columns, base.waitSlice(),
-            base.jobCreation(), base.readAttempts());
+            base.firstWait(), base.jobCreation(), base.readAttempts());
         bigquery = ClientFactory.create(effective,
             deadline.compareTo(MIN_CLIENT_DEADLINE) < 0 ? MIN_CLIENT_DEADLINE : deadline);
       }
+      String clientLocation = bigquery.getOptions().getLocation();
+      String datasetLocation = location != null ? location : clientLocation != null ? clientLocation : DEFAULT_LOCATION;
       TableRef resolved = table.withDefaultProject(bigquery.getOptions().getProjectId());
       return new BigQueryTableSeeder(bigquery, resolved, datasetLocation, new EnumMap<>(columns), replace, batchSize,
           progress);

@@ -62,7 +62,7 @@ class BigQueryFaultTest {
 
   private static final LocalDate DATE = LocalDate.of(2024, 1, 10);
   private static final List<String> PLAYERS = List.of("lebron_james", "nikola_jokic");
-  private static final List<List<String>> TWO_ROWS = List.of(
+  static final List<List<String>> TWO_ROWS = List.of(
       row("lebron_james", "2024-01-08", "BOS", "31", "36.5", "1", null),
       row("nikola_jokic", "2024-01-09", "LAL", "27", "34", "1", null));
 
@@ -108,12 +108,13 @@ class BigQueryFaultTest {
     LoggedRequest sent = fake.requestsInOrder().get(0);
     String requestId = field(sent, "requestId");
     assertThat(requestId).matches("[0-9a-f-]{36}");
-    assertThat(field(sent, "location")).isEqualTo("US");
+    // Neither the settings nor the client built from them name a location: BigQuery finds it from the table.
+    assertThat(sent.getBodyAsString()).doesNotContain("\"location\"");
     assertThat(field(sent, "jobCreationMode")).isEqualTo("JOB_CREATION_REQUIRED");
     assertThat(field(sent, "parameterMode")).isEqualTo("NAMED");
-    // jobTimeoutMs is the query's own budget (8 s), timeoutMs the first wait slice (5 s).
+    // jobTimeoutMs is the query's own budget (8 s), timeoutMs the first wait (900 ms).
     assertThat(Long.parseLong(field(sent, "jobTimeoutMs"))).isBetween(7_000L, 8_000L);
-    assertThat(Long.parseLong(field(sent, "timeoutMs"))).isEqualTo(5_000L);
+    assertThat(Long.parseLong(field(sent, "timeoutMs"))).isEqualTo(900L);
     assertThat(sent.getBodyAsString()).doesNotContain("maxResults");
     fake.server.verify(postRequestedFor(urlPathEqualTo(QUERIES))
         .withRequestBody(matchingJsonPath("$.useLegacySql", equalTo("false")))
@@ -344,11 +345,14 @@ class BigQueryFaultTest {
   // ---- failures ---------------------------------------------------------------------------------
 
   @Test
-  void load_transientReadError_retriedInPlaceWithoutReRunningTheQuery() {
+  void load_readFailsWithoutAJobError_retriedInPlaceWithoutReRunningTheQuery() {
     fake.queryRuns();
+    // A front end's 503 (no BigQuery error in the body), then a 429: failures of the read, not of the job.
     fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs(STARTED)
-        .willReturn(error(503, "backendError", "Error encountered during execution. Retrying may solve the problem."))
-        .willSetStateTo("ok"));
+        .willReturn(aResponse().withStatus(503).withBody("Service Unavailable"))
+        .willSetStateTo("throttled"));
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("throttled")
+        .willReturn(error(429, "rateLimitExceeded", "Too many requests")).willSetStateTo("ok"));
     fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("ok")
         .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS, null)));
     LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20))
@@ -357,11 +361,11 @@ class BigQueryFaultTest {
     LoadResult result = load(settings);
 
     assertThat(result.isComplete()).isTrue();
-    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults");
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults", "getQueryResults");
     assertThat(result.report().queryCount()).isEqualTo(1);
     assertThat(result.report().retries()).isZero();
     assertThat(result.report().attempts().get(0).statistics()).hasValueSatisfying(s ->
-        assertThat(s.requests()).hasValue(3));
+        assertThat(s.requests()).hasValue(4));
   }
 
   @Test
@@ -379,6 +383,25 @@ class BigQueryFaultTest {
 
     assertThat(result.isComplete()).isTrue();
     assertThat(result.games("nikola_jokic")).hasSize(1);
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults page-2", "getQueryResults page-2");
+  }
+
+  @Test
+  void load_pageReadAnsweredWithABackendError_retriedInPlaceForTheJobCompleted() {
+    fake.queryCompletesPaged(TWO_ROWS, 1);
+    fake.server.stubFor(results().withQueryParam("pageToken", equalTo("page-2")).inScenario("page")
+        .whenScenarioStateIs(STARTED)
+        .willReturn(error(503, "backendError", "Error encountered during execution. Retrying may solve the problem."))
+        .willSetStateTo("ok"));
+    fake.server.stubFor(results().withQueryParam("pageToken", equalTo("page-2")).inScenario("page")
+        .whenScenarioStateIs("ok")
+        .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS.subList(1, 2), null, 2)));
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).pageSize(1).build(), PLAYERS);
+
+    // The first answer said the job completed: the error is the page read's, not the job's.
+    assertThat(result.isComplete()).isTrue();
     assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults page-2", "getQueryResults page-2");
   }
 

@@ -1,11 +1,7 @@
 package dev.gamehistory.loader.bigquery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -156,9 +152,11 @@ class BigQueryGamesQueryTest {
 
   @Test
   void estimate_perPlayer_dryRunsEveryQuery() {
-    fake.server.stubFor(FakeBigQueryServer.insert()
-        .withRequestBody(matchingJsonPath("$.configuration.dryRun", equalTo("true")))
-        .willReturn(FakeBigQueryServer.job("DONE", "")));
+    fake.server.stubFor(FakeBigQueryServer.query()
+        .withRequestBody(matchingJsonPath("$.dryRun", equalTo("true")))
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"kind\":\"bigquery#queryResponse\","
+            + "\"jobReference\":{\"projectId\":\"test\",\"location\":\"US\"},\"totalBytesProcessed\":\"123456\","
+            + "\"jobComplete\":true,\"cacheHit\":false,\"schema\":" + FakeBigQueryServer.SCHEMA + "}")));
     BigQueryGamesQuery backend = BigQueryGamesQuery.builder().client(fake.client()).table("nba.games").build();
     LoadRequest request = LoadRequest.of(DATE, List.of("a", "b", "c"));
 
@@ -174,40 +172,23 @@ class BigQueryGamesQueryTest {
     assertThat(estimate.minimumBytesBilled()).isEqualTo(3 * CostEstimate.ON_DEMAND_MINIMUM_BYTES);
     assertThat(estimate.summary()).isEqualTo("per-player(parallelism=4): 3 queries, 370368 bytes processed, at least"
         + " 31457280 bytes billed (on-demand minimum 10485760 bytes per query)");
-    assertThat(fake.requests(postRequestedFor(urlPathEqualTo(FakeBigQueryServer.JOBS))
-        .withRequestBody(matchingJsonPath("$.configuration.dryRun", equalTo("true"))))).hasSize(3);
-    assertThat(fake.calls()).containsExactly("jobs.insert", "jobs.insert", "jobs.insert");
-    backend.close();
-  }
-
-  @Test
-  void check_tableExists_passesReadingOnlyItsId() {
-    fake.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
-        urlPathEqualTo("/bigquery/v2/projects/test/datasets/nba/tables/games"))
-        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
-            "{\"kind\":\"bigquery#table\",\"id\":\"test:nba.games\",\"tableReference\":{\"projectId\":\"test\","
-                + "\"datasetId\":\"nba\",\"tableId\":\"games\"},\"type\":\"TABLE\"}")));
-    BigQueryGamesQuery backend = BigQueryGamesQuery.builder().client(fake.client()).table("nba.games").build();
-
-    backend.check();
-
-    assertThat(fake.requests(getRequestedFor(urlPathEqualTo("/bigquery/v2/projects/test/datasets/nba/tables/games"))))
-        .singleElement().satisfies(r -> assertThat(r.queryParameter("fields").firstValue()).contains("id"));
+    assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query", "jobs.query");
     backend.close();
   }
 
   @Test
   void check_tableMissing_failsNamingIt() {
-    fake.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
-        urlPathEqualTo("/bigquery/v2/projects/test/datasets/nba/tables/games"))
-        .willReturn(FakeBigQueryServer.error(404, "notFound", "Not found: Table test:nba.games")));
+    fake.server.stubFor(FakeBigQueryServer.query()
+        .willReturn(FakeBigQueryServer.error(404, "notFound", "Not found: Table test:nba.games was not found in location US")));
     BigQueryGamesQuery backend = BigQueryGamesQuery.builder().client(fake.client()).table("nba.games").build();
 
     assertThatThrownBy(backend::check)
         .isInstanceOfSatisfying(dev.gamehistory.loader.BackendException.class, e -> {
           assertThat(e.reason()).isEqualTo("notFound");
           assertThat(e.isRetryable()).isFalse();
-        });
+        })
+        .hasMessage("Not found: Table test:nba.games was not found in location US");
+    assertThat(fake.calls()).containsExactly("jobs.query");
     backend.close();
   }
 }

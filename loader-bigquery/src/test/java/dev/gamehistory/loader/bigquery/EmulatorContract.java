@@ -31,6 +31,11 @@ abstract class EmulatorContract extends LoaderContractTest {
   /** The strategy under test. */
   abstract Strategy strategy();
 
+  /** Where the loader sends its requests: the emulator itself, unless a subclass puts a proxy in front. */
+  String host(BigQueryEmulator emulator) {
+    return emulator.url();
+  }
+
   @BeforeEach
   final void useEmulator(BigQueryEmulator emulator) {
     this.emulator = emulator;
@@ -58,17 +63,21 @@ abstract class EmulatorContract extends LoaderContractTest {
   protected HistoricalGamesLoader createLoader(List<GameRow> rows, LoaderSettings settings) {
     String table = EmulatorTables.newTable("contract", strategy().name().replace('-', '_'));
     EmulatorTables.seed(emulator, table, rows);
-    return HistoricalGamesLoader.fromSettings(
-        settings.toBuilder().backendProperties(emulator.backendProperties(table)).build());
+    Map<String, String> properties = new java.util.HashMap<>(emulator.backendProperties(table));
+    properties.put("bigquery.host", host(emulator));
+    return HistoricalGamesLoader.fromSettings(settings.toBuilder().backendProperties(properties).build());
   }
 
   @Override
   protected HistoricalGamesLoader createHangingLoader(List<GameRow> rows, LoaderSettings settings, TimeSource time) {
     FakeBigQueryServer fake = new FakeBigQueryServer();
     fakes.add(fake);
-    // A job that never finishes: each long-poll is held until the engine stops the query.
+    // A job that never finishes, answered at once: under ManualTime a loader thread blocked in HTTP
+    // I/O is busy work, and time moves only when the loader is idle. Answered at once, each poll is
+    // followed by the backend's pause on the manual clock (as for a server that ignores timeoutMs),
+    // which is idle, so the test's advance reaches the deadline.
     fake.queryRuns();
-    fake.resultsRunning(Duration.ofSeconds(60));
+    fake.resultsRunning(Duration.ZERO);
     fake.cancelAnswers();
     LoaderSettings hanging = settings.toBuilder().backendProperties(Map.of(
         "backend", "bigquery", "bigquery.host", fake.url(), "bigquery.project", FakeBigQueryServer.PROJECT,

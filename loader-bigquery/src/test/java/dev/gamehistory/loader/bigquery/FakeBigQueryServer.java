@@ -13,6 +13,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.gamehistory.loader.LoaderSettings;
@@ -34,6 +37,14 @@ import org.jspecify.annotations.Nullable;
  * (GET .../queries/{job}), {@code jobs.cancel} (POST .../jobs/{job}/cancel), and {@code jobs.insert}
  * for dry runs. Job ids are {@code job-<requestId>}, so each query's job is known from its request.
  * {@link #calls()} lists what arrived, in order, by call name. A fresh instance per test.
+ *
+ * <p>As BigQuery does: a failed job answers its error on every read ({@link #jobFails}); a query
+ * that has not finished is held for the server-side wait its request asks ({@code timeoutMs}) and
+ * then answered as still running ({@link #queryRunsPastItsWait}, {@link #resultsRunPastTheirWait}).
+ * {@link #jobsTake} models the whole asynchronous protocol for jobs of one duration: each
+ * {@code jobs.query} starts a job, and every answer about it is held for the request's wait and
+ * says whether the job is done by then. Not modelled: locations (a stub decides what a location
+ * answers), {@code jobTimeoutMs}, cancels stopping a job.
  */
 final class FakeBigQueryServer implements AutoCloseable {
 
@@ -67,6 +78,7 @@ final class FakeBigQueryServer implements AutoCloseable {
       + "\"startTime\":\"1700000000100\",\"endTime\":\"1700000000500\"";
 
   final WireMockServer server;
+  private final TimedJobs timedJobs = new TimedJobs();
 
   FakeBigQueryServer() {
     this(20);
@@ -76,7 +88,8 @@ final class FakeBigQueryServer implements AutoCloseable {
   FakeBigQueryServer(int threads) {
     server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(threads)
         .jettyAcceptors(2).asynchronousResponseEnabled(true).asynchronousResponseThreads(threads)
-        .gzipDisabled(true).stubRequestLoggingDisabled(true).disableConnectionReuse(false));
+        .gzipDisabled(true).stubRequestLoggingDisabled(true).disableConnectionReuse(false)
+        .extensions(new HoldForWait(), timedJobs));
     server.start();
   }
 
@@ -115,16 +128,22 @@ final class FakeBigQueryServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.port();
   }
 
-  /** A client of this fake: project {@code test}, no credentials, one attempt per request. */
+  /** A client of this fake: project {@code test}, location {@code US}, no credentials, one attempt per request. */
   com.google.cloud.bigquery.BigQuery client() {
-    return com.google.cloud.bigquery.BigQueryOptions.newBuilder()
+    return client("US");
+  }
+
+  /** A client of this fake in {@code location} (none when {@code null}). */
+  com.google.cloud.bigquery.BigQuery client(@Nullable String location) {
+    com.google.cloud.bigquery.BigQueryOptions.Builder options = com.google.cloud.bigquery.BigQueryOptions.newBuilder()
         .setHost(url())
         .setProjectId(PROJECT)
-        .setLocation("US")
         .setCredentials(com.google.cloud.NoCredentials.getInstance())
-        .setRetrySettings(dev.gamehistory.loader.bigquery.internal.ClientFactory.retrySettings(Duration.ofSeconds(10)))
-        .build()
-        .getService();
+        .setRetrySettings(dev.gamehistory.loader.bigquery.internal.ClientFactory.retrySettings(Duration.ofSeconds(10)));
+    if (location != null) {
+      options.setLocation(location);
+    }
+    return options.build().getService();
   }
 
   /** Settings for the bigquery backend on this fake; batch, no retries, the given timeouts. */
@@ -159,9 +178,30 @@ final class FakeBigQueryServer implements AutoCloseable {
     stubPages(rows, pageSize, 2);
   }
 
-  /** jobs.query answers that the job still runs. */
+  /** jobs.query answers at once that the job still runs (a server that does not hold it). */
   void queryRuns() {
     server.stubFor(query().willReturn(running(QUERY_JOB_REFERENCE)));
+  }
+
+  /** jobs.query is held for its {@code timeoutMs}, then answers that the job still runs, as BigQuery does. */
+  void queryRunsPastItsWait() {
+    server.stubFor(query().willReturn(running(QUERY_JOB_REFERENCE).withTransformers("response-template",
+        HoldForWait.NAME)));
+  }
+
+  /**
+   * Each jobs.query starts a job that runs for {@code duration}; jobs.query and each long-poll are
+   * held for their {@code timeoutMs} or until the job is done, whichever comes first, and then
+   * answer it complete with every row, or still running. Cancels are answered.
+   */
+  void jobsTake(Duration duration, List<List<String>> rows) {
+    timedJobs.duration = duration;
+    server.stubFor(query().willReturn(complete(QUERY_JOB_REFERENCE + "," + STATISTICS, rows, null)
+        .withTransformers("response-template", TimedJobs.NAME)));
+    server.stubFor(results().withQueryParam("pageToken", absent())
+        .willReturn(complete(RESULTS_JOB_REFERENCE + ",\"totalBytesProcessed\":\"123456\",\"cacheHit\":false", rows, null)
+            .withTransformers("response-template", TimedJobs.NAME)));
+    cancelAnswers();
   }
 
   // ---- jobs.getQueryResults -------------------------------------------------------------------
@@ -181,6 +221,20 @@ final class FakeBigQueryServer implements AutoCloseable {
   void resultsRunning(Duration delay) {
     server.stubFor(results().withQueryParam("pageToken", absent())
         .willReturn(running(RESULTS_JOB_REFERENCE).withFixedDelay((int) delay.toMillis())));
+  }
+
+  /** getQueryResults (the long-poll) is held for its {@code timeoutMs}, then answers that the job still runs. */
+  void resultsRunPastTheirWait() {
+    server.stubFor(results().withQueryParam("pageToken", absent())
+        .willReturn(running(RESULTS_JOB_REFERENCE).withTransformers("response-template", HoldForWait.NAME)));
+  }
+
+  /**
+   * The job failed: every getQueryResults of it answers the job's error, as BigQuery does (reading
+   * a failed job again never helps).
+   */
+  void jobFails(int code, String reason, String message) {
+    server.stubFor(results().willReturn(error(code, reason, message)));
   }
 
   private void stubPages(List<List<String>> rows, int pageSize, int firstPage) {
@@ -332,5 +386,87 @@ final class FakeBigQueryServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+  }
+
+  /** The server-side wait a request asks: {@code timeoutMs} of its query or its body; BigQuery's 10 s when absent. */
+  static long requestedWait(LoggedRequest request) {
+    if (request.queryParameter("timeoutMs").isPresent()) {
+      return Long.parseLong(request.queryParameter("timeoutMs").firstValue());
+    }
+    java.util.regex.Matcher m = HoldForWait.TIMEOUT.matcher(request.getBodyAsString());
+    return m.find() ? Long.parseLong(m.group(1)) : 10_000;
+  }
+
+  /** Jobs that each run for one duration from their jobs.query; see {@link #jobsTake}. */
+  static final class TimedJobs implements ResponseDefinitionTransformerV2 {
+
+    static final String NAME = "timed-jobs";
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("\"requestId\":\"([^\"]+)\"");
+
+    volatile Duration duration = Duration.ZERO;
+    private final java.util.Map<String, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+      LoggedRequest request = serveEvent.getRequest();
+      long now = System.nanoTime();
+      String jobId;
+      if (request.getMethod().value().equals("POST")) {
+        java.util.regex.Matcher m = REQUEST_ID.matcher(request.getBodyAsString());
+        jobId = "job-" + (m.find() ? m.group(1) : "unknown");
+        started.putIfAbsent(jobId, now);
+      } else {
+        String[] path = request.getUrl().split("\\?")[0].split("/");
+        jobId = path[path.length - 1];
+      }
+      long start = started.getOrDefault(jobId, now - duration.toNanos());
+      long left = TimeUnit.NANOSECONDS.toMillis(duration.toNanos() - (now - start));
+      long wait = requestedWait(request);
+      if (left <= wait) {
+        return ResponseDefinitionBuilder.like(serveEvent.getResponseDefinition())
+            .withFixedDelay((int) Math.max(0, left)).build();
+      }
+      String body = "{\"kind\":\"bigquery#queryResponse\",\"jobComplete\":false,\"jobReference\":"
+          + "{\"projectId\":\"test\",\"jobId\":\"" + jobId + "\",\"location\":\"US\"}}";
+      return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
+          .withBody(body).withFixedDelay((int) Math.min(Integer.MAX_VALUE, wait)).build();
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+
+    @Override
+    public String getName() {
+      return NAME;
+    }
+  }
+
+  /**
+   * Holds an answer for the server-side wait its request asks: {@code timeoutMs} of a jobs.query
+   * body or of a getQueryResults query (BigQuery's default 10 s when absent).
+   */
+  static final class HoldForWait implements ResponseDefinitionTransformerV2 {
+
+    static final String NAME = "hold-for-wait";
+    private static final java.util.regex.Pattern TIMEOUT = java.util.regex.Pattern.compile("\"timeoutMs\":\"?([0-9]+)");
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+      long wait = requestedWait(serveEvent.getRequest());
+      return ResponseDefinitionBuilder.like(serveEvent.getResponseDefinition())
+          .withFixedDelay((int) Math.min(Integer.MAX_VALUE, wait)).build();
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+
+    @Override
+    public String getName() {
+      return NAME;
+    }
   }
 }

@@ -5,6 +5,7 @@ import com.google.api.client.googleapis.services.json.AbstractGoogleJsonClientRe
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpResponse;
+import com.google.api.client.http.javanet.ConnectionFactory;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
@@ -60,13 +61,18 @@ public final class BigQueryRest {
 
   /** The REST calls with {@code client}'s host, credentials, headers and project. */
   public static BigQueryRest of(BigQuery client) {
+    return of(client, Exchange.connections());
+  }
+
+  /** As {@link #of(BigQuery)}, with the connections {@code connections} opens (tests). */
+  static BigQueryRest of(BigQuery client, ConnectionFactory connections) {
     BigQueryOptions options = client.getOptions();
     if (!(options.getTransportOptions() instanceof HttpTransportOptions transportOptions)) {
       throw new IllegalArgumentException("the BigQuery client must use HTTP transport options, not "
           + options.getTransportOptions().getClass().getName());
     }
     HttpRequestInitializer initializer = transportOptions.getHttpRequestInitializer(options);
-    NetHttpTransport transport = new NetHttpTransport.Builder().setConnectionFactory(Exchange.connections()).build();
+    NetHttpTransport transport = new NetHttpTransport.Builder().setConnectionFactory(connections).build();
     Bigquery api = new Bigquery.Builder(transport, JSON, initializer)
         .setRootUrl(options.getResolvedApiaryHost("bigquery"))
         .setApplicationName(options.getApplicationName())
@@ -144,6 +150,13 @@ public final class BigQueryRest {
         // Closes the body only: the connection goes back to the keep-alive pool.
         response.ignore();
       }
+    } catch (RuntimeException e) {
+      // A disconnect from another thread can break the JDK's connection mid-request with an
+      // unchecked exception (a NullPointerException from HttpURLConnection): the request was stopped.
+      if (exchange.isAborted()) {
+        throw new IOException("request aborted: the query was stopped", e);
+      }
+      throw e;
     } finally {
       scope.close();
     }

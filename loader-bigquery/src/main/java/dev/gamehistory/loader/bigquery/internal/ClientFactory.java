@@ -38,9 +38,10 @@ public final class ClientFactory {
    */
   public static BigQuery create(BigQuerySettings settings, Duration deadline) {
     BigQueryOptions.Builder builder = BigQueryOptions.newBuilder()
-        .setLocation(settings.location())
         .setRetrySettings(retrySettings(deadline))
         .setTransportOptions(transportOptions(deadline));
+    // No location unless the settings give one: BigQuery then runs each job where its table is.
+    settings.location().ifPresent(builder::setLocation);
     String project = settings.project()
         .or(() -> settings.table().map(TableRef::project))
         .orElse(null);

@@ -6,8 +6,12 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.cloud.bigquery.BigQueryError;
 import com.google.cloud.bigquery.BigQueryException;
 import dev.gamehistory.loader.BackendException;
+import com.google.api.services.bigquery.model.ErrorProto;
 import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Transient: HTTP 408, 429, 500, 502, 503, 504; the reasons {@code backendError},
  * {@code internalError}, {@code jobBackendError}, {@code jobInternalError}, {@code rateLimitExceeded},
- * {@code jobRateLimitExceeded}, {@code timeout}; and I/O failures (reset, refused or timed-out
- * connections). Permanent: everything else, such as {@code invalidQuery}, {@code invalid},
+ * {@code jobRateLimitExceeded}, {@code timeout}; an error whose message says a rate limit was
+ * exceeded, whatever its reason and status (as the official client retries it: its message contains
+ * "exceed", "rate" and "limit" in that order, ignoring case); and I/O failures (reset, refused or
+ * timed-out connections). Permanent: everything else, such as {@code invalidQuery}, {@code invalid},
  * {@code notFound}, {@code accessDenied}, {@code billingTierLimitExceeded},
  * {@code bytesBilledLimitExceeded}, {@code quotaExceeded}. Too large, permanent but splittable (a
  * query for fewer players may pass, see {@link BackendException#tooLarge}): {@code resourcesExceeded},
@@ -33,6 +39,14 @@ public final class Errors {
       "jobRateLimitExceeded", "timeout");
   private static final Set<String> TOO_LARGE_REASONS = Set.of("resourcesExceeded", "responseTooLarge");
   private static final Set<Integer> TRANSIENT_CODES = Set.of(408, 429, 500, 502, 503, 504);
+  /** The official client's {@code retryOnRegEx}, matched against the lower-cased message. */
+  private static final Pattern RATE_LIMIT_MESSAGE = Pattern.compile(".*exceed.*rate.*limit.*", Pattern.DOTALL);
+  /**
+   * Reasons of an error answer to a result read that refuse the request rather than report the
+   * job's end: the job may still run.
+   */
+  private static final Set<String> REFUSED_READ_REASONS = Set.of(
+      "notFound", "accessDenied", "invalid", "forbidden", "unauthorized", "quotaExceeded");
 
   private Errors() {}
 
@@ -80,14 +94,78 @@ public final class Errors {
     return BackendException.transientError(IO_ERROR, describe(e), e);
   }
 
-  private static BackendException of(int code, String reason, String message, Throwable cause) {
+  private static BackendException of(int code, String reason, String message, @Nullable Throwable cause) {
     if (TOO_LARGE_REASONS.contains(reason)) {
       return BackendException.tooLarge(reason, message, cause);
     }
-    boolean transientError = TRANSIENT_REASONS.contains(reason) || TRANSIENT_CODES.contains(code);
+    boolean transientError = TRANSIENT_REASONS.contains(reason) || TRANSIENT_CODES.contains(code)
+        || saysRateLimitExceeded(message);
     return transientError
         ? BackendException.transientError(reason, message, cause)
         : BackendException.permanentError(reason, message, cause);
+  }
+
+  /** Whether {@code message} says a rate limit was exceeded, as the official client's retry settings read it. */
+  public static boolean saysRateLimitExceeded(@Nullable String message) {
+    return message != null && RATE_LIMIT_MESSAGE.matcher(message.toLowerCase(Locale.ROOT)).matches();
+  }
+
+  /**
+   * The backend exception for the {@code errors} of a successful (HTTP 200) answer: BigQuery puts
+   * warnings there (e.g. rows skipped because data in the streaming buffer was unavailable), so the
+   * result may be incomplete. Keeps the first error's reason and message, retryable where that
+   * reason is; a count of the others is appended.
+   */
+  public static BackendException classifyAnswerErrors(List<ErrorProto> errors) {
+    ErrorProto first = errors.get(0);
+    String reason = first.getReason() == null || first.getReason().isBlank() ? "answerError" : first.getReason();
+    String message = first.getMessage() == null || first.getMessage().isBlank()
+        ? "BigQuery answered with error " + reason + " and no message" : first.getMessage();
+    if (errors.size() > 1) {
+      message += " (and " + (errors.size() - 1) + " more error(s) in the same answer)";
+    }
+    return of(0, reason, message, null);
+  }
+
+  /**
+   * What a failed {@code getQueryResults} says about the job, by the answer BigQuery gave:
+   * {@link ReadFailure#READ} when there was none (an I/O failure), or it was HTTP 408 or 429, a
+   * {@code rateLimitExceeded} of the request, or a 5xx without a BigQuery error reason (a front
+   * end's page); {@link ReadFailure#REFUSED} for a 4xx without a reason or with a reason that
+   * refuses the request ({@code notFound}, {@code accessDenied}, {@code invalid}, ...); otherwise
+   * {@link ReadFailure#JOB}: BigQuery answered the job's own error, which it answers on every read
+   * of a failed job.
+   */
+  public static ReadFailure readFailure(IOException e) {
+    if (!(e instanceof HttpResponseException http)) {
+      return ReadFailure.READ;
+    }
+    int code = http.getStatusCode();
+    String reason = null;
+    if (e instanceof GoogleJsonResponseException json && json.getDetails() != null
+        && json.getDetails().getErrors() != null && !json.getDetails().getErrors().isEmpty()) {
+      reason = json.getDetails().getErrors().get(0).getReason();
+    }
+    if (reason != null && reason.isBlank()) {
+      reason = null;
+    }
+    if (code == 408 || code == 429 || "rateLimitExceeded".equals(reason) || (code >= 500 && reason == null)) {
+      return ReadFailure.READ;
+    }
+    if (reason == null || REFUSED_READ_REASONS.contains(reason)) {
+      return ReadFailure.REFUSED;
+    }
+    return ReadFailure.JOB;
+  }
+
+  /** What a failed result read says about the job; see {@link #readFailure(IOException)}. */
+  public enum ReadFailure {
+    /** The read itself failed; the job may be fine: read again. */
+    READ,
+    /** BigQuery refused the read; the job may still run. */
+    REFUSED,
+    /** BigQuery answered the job's own error: the job is over, and every read of it answers the same. */
+    JOB
   }
 
   /** The backend exception for a job that ended with {@code error}. */

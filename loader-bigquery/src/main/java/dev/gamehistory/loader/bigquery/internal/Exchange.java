@@ -64,7 +64,11 @@ public final class Exchange {
 
   /** A connection factory that attaches every connection it opens to the calling thread's exchange. */
   static ConnectionFactory connections() {
-    DefaultConnectionFactory direct = new DefaultConnectionFactory();
+    return connections(new DefaultConnectionFactory());
+  }
+
+  /** As {@link #connections()}, opening connections with {@code direct}. */
+  static ConnectionFactory connections(ConnectionFactory direct) {
     return (URL url) -> {
       HttpURLConnection opened = direct.openConnection(url);
       Exchange exchange = CURRENT.get();

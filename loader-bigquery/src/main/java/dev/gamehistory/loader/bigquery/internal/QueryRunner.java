@@ -1,5 +1,6 @@
 package dev.gamehistory.loader.bigquery.internal;
 
+import com.google.api.services.bigquery.model.ErrorProto;
 import com.google.api.services.bigquery.model.GetQueryResultsResponse;
 import com.google.api.services.bigquery.model.JobReference;
 import com.google.api.services.bigquery.model.QueryRequest;
@@ -39,23 +40,33 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>One {@code jobs.query} request carries the statement, its parameters, labels,
- *       {@code maximumBytesBilled}, the location, a random {@code requestId}, the job creation mode,
- *       {@code jobTimeoutMs} equal to the query's time budget (BigQuery stops the job when the engine
- *       stops waiting, even if no cancel arrives) and {@code timeoutMs}, the server-side wait: the
- *       time left, at most one wait slice. When its answer is complete, its rows are the result.
+ *       {@code maximumBytesBilled}, the location when one is known (the settings', else the
+ *       client's; without one BigQuery runs the job where the table is), a random
+ *       {@code requestId}, the job creation mode, {@code jobTimeoutMs} equal to the query's time
+ *       budget (BigQuery stops the job when the engine stops waiting, even if no cancel arrives)
+ *       and {@code timeoutMs}, the first wait: at most the first-wait setting, the wait slice and
+ *       a quarter of the time left, so that an answer, and with it the job id, comes back well before the
+ *       query's own timeout. When that answer is complete, its rows are the result.
  *   <li>Otherwise the answer names the job: {@code jobs.getQueryResults} long-polls it with
  *       {@code timeoutMs} bounded by the time left and the slice, and returns as soon as the job is
  *       done, with the first page. There is no fixed-interval polling and no status read.
  *   <li>Further pages ({@code getQueryResults} with the page token) are read only when the result
  *       passes the response size limit or the configured page size.
- *   <li>A transient failure of a read (a long-poll or a page: HTTP 5xx, 429, an I/O failure) is
- *       retried in place with backoff within the time left; the job is never re-run for it. A
- *       failure of {@code jobs.query} itself, or of the job, goes to the engine, which decides.
- *   <li>When the engine stops the query (timeout, deadline, the caller's cancel, close), the request
- *       in flight is disconnected at once ({@link Exchange}) and this thread, woken, sends
- *       {@code jobs.cancel} itself before it returns: cancels scale with the queries running, with
- *       no queue. A stop that comes while the first {@code jobs.query} is in flight has no job id to
- *       cancel yet (BigQuery assigns it); that job ends at its {@code jobTimeoutMs}.
+ *   <li>An answer that carries {@code errors} (BigQuery's warnings, e.g. rows skipped) fails the
+ *       query with BigQuery's reason and message, even when it says the job completed.
+ *   <li>A failure of the read itself (no answer, HTTP 429, a 5xx without a BigQuery error reason)
+ *       is retried in place with backoff within the time left. A read answered with the job's own
+ *       error ends the query at once (BigQuery answers a failed job's error on every read; a new
+ *       query may pass, and that is the engine's decision), and so does a refused read. A failure of
+ *       {@code jobs.query} itself goes to the engine, which decides.
+ *   <li>Every way the query ends while its job may still run sends {@code jobs.cancel}: the engine's
+ *       stop (timeout, deadline, the caller's cancel, close), reads given up, a refused read, a
+ *       warning in an incomplete answer. On a stop the request in flight is disconnected at once
+ *       ({@link Exchange}) and this thread, woken, sends the cancel itself before it returns:
+ *       cancels scale with the queries running, with no queue. A stop that comes while the first
+ *       {@code jobs.query} is in flight has no job id to cancel yet (BigQuery returns it with that
+ *       answer); that job ends at its {@code jobTimeoutMs}, which BigQuery applies on a best-effort
+ *       basis.
  * </ol>
  */
 public final class QueryRunner {
@@ -78,11 +89,12 @@ public final class QueryRunner {
 
   private final BigQueryRest rest;
   private final GamesSql sql;
-  private final String location;
+  private final @Nullable String location;
   private final Map<String, String> labels;
   private final OptionalLong maximumBytesBilled;
   private final OptionalLong pageSize;
   private final Duration waitSlice;
+  private final Duration firstWait;
   private final BigQueryGamesQuery.JobCreation jobCreation;
   private final RetryPolicy readRetry;
   private final Set<Execution> active = ConcurrentHashMap.newKeySet();
@@ -93,24 +105,26 @@ public final class QueryRunner {
    *
    * @param rest the REST calls
    * @param sql the statement
-   * @param location the jobs' location
+   * @param location the jobs' location; {@code null}: none sent, BigQuery finds it from the table
    * @param labels labels for every job
    * @param maximumBytesBilled the most bytes a query may bill, when present
    * @param pageSize rows per response, when present; otherwise BigQuery's response size limit
    * @param waitSlice the longest server-side wait of one request
+   * @param firstWait the longest server-side wait of the first request
    * @param jobCreation the job creation mode
    * @param readRetry attempts and backoff of reads retried in place
    */
-  public QueryRunner(BigQueryRest rest, GamesSql sql, String location, Map<String, String> labels,
-      OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice, BigQueryGamesQuery.JobCreation jobCreation,
-      RetryPolicy readRetry) {
+  public QueryRunner(BigQueryRest rest, GamesSql sql, @Nullable String location, Map<String, String> labels,
+      OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice, Duration firstWait,
+      BigQueryGamesQuery.JobCreation jobCreation, RetryPolicy readRetry) {
     this.rest = Objects.requireNonNull(rest, "rest");
     this.sql = Objects.requireNonNull(sql, "sql");
-    this.location = Objects.requireNonNull(location, "location");
+    this.location = location;
     this.labels = Map.copyOf(labels);
     this.maximumBytesBilled = Objects.requireNonNull(maximumBytesBilled, "maximumBytesBilled");
     this.pageSize = Objects.requireNonNull(pageSize, "pageSize");
     this.waitSlice = Objects.requireNonNull(waitSlice, "waitSlice");
+    this.firstWait = Objects.requireNonNull(firstWait, "firstWait");
     this.jobCreation = Objects.requireNonNull(jobCreation, "jobCreation");
     this.readRetry = Objects.requireNonNull(readRetry, "readRetry");
   }
@@ -122,16 +136,51 @@ public final class QueryRunner {
 
   /** The {@code jobs.query} request for {@code query} with the given budget and first wait; see the class description. */
   public QueryRequest request(WindowQuery query, Duration budget, long waitMillis) {
-    QueryRequest request = new QueryRequest()
-        .setQuery(sql.sql())
-        .setUseLegacySql(false)
-        .setParameterMode("NAMED")
-        .setQueryParameters(sql.parameters(query))
-        .setLocation(location)
+    return statement(query)
         .setRequestId(UUID.randomUUID().toString())
         .setJobCreationMode(jobCreation.apiValue())
         .setJobTimeoutMs(ceilMillis(budget))
         .setTimeoutMs(waitMillis);
+  }
+
+  /**
+   * The dry-run {@code jobs.query} request for {@code query}: the same statement, parameters,
+   * location, labels and byte limit as a run of it, so that it fails where the run would; the query
+   * cache off, so that the bytes are those a run would read.
+   */
+  public QueryRequest dryRunRequest(WindowQuery query, Duration wait) {
+    return statement(query).setDryRun(true).setUseQueryCache(false).setTimeoutMs(Math.max(1, ceilMillis(wait)));
+  }
+
+  /**
+   * Dry-runs {@code query} ({@code jobs.query} with {@code dryRun}), waiting at most {@code timeout},
+   * and returns the bytes a run would process.
+   *
+   * @throws BackendException BigQuery's error where a run of the query would fail (a missing table,
+   *     no access, the wrong location, an invalid statement), or the I/O failure
+   */
+  public long dryRun(WindowQuery query, Duration timeout) {
+    QueryResponse response;
+    try {
+      response = rest.query(dryRunRequest(query, timeout), readTimeout(timeout), new Exchange());
+    } catch (IOException e) {
+      throw Errors.classify(e);
+    }
+    if (response.getErrors() != null && !response.getErrors().isEmpty()) {
+      throw Errors.classifyAnswerErrors(response.getErrors());
+    }
+    return response.getTotalBytesProcessed() == null ? 0L : response.getTotalBytesProcessed();
+  }
+
+  private QueryRequest statement(WindowQuery query) {
+    QueryRequest request = new QueryRequest()
+        .setQuery(sql.sql())
+        .setUseLegacySql(false)
+        .setParameterMode("NAMED")
+        .setQueryParameters(sql.parameters(query));
+    if (location != null) {
+      request.setLocation(location);
+    }
     if (!labels.isEmpty()) {
       request.setLabels(labels);
     }
@@ -192,7 +241,8 @@ public final class QueryRunner {
     private final long startNanos = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom();
     private @Nullable JobReference job;
-    private boolean jobDone;
+    /** Whether the job is known to be over: an answer said complete, or a read answered the job's own error. */
+    private boolean jobOver;
     private boolean cancelSent;
     private long requests;
     private Duration earlyPollPause = FIRST_EARLY_POLL_PAUSE;
@@ -206,7 +256,7 @@ public final class QueryRunner {
       context.onCancel(exchange::abort);
       checkStop();
       Duration budget = context.remaining();
-      QueryRequest request = request(query, budget, waitMillis());
+      QueryRequest request = request(query, budget, firstWaitMillis());
       LOG.debug("jobs.query for {} player(s), request {}", query.players().size(), request.getRequestId());
       QueryResponse first;
       try {
@@ -220,22 +270,21 @@ public final class QueryRunner {
       job = first.getJobReference();
       try {
         return complete(first);
-      } catch (BackendException e) {
-        if (e.isRetryable()) {
-          // Reads gave up: stop the job, so that a retry by the engine does not run beside it.
-          cancelJob();
-        }
+      } catch (RuntimeException e) {
+        // The query ends here: a job that may still run is stopped, so that it neither runs on to
+        // its jobTimeoutMs nor beside a retry by the engine. A job known to be over is left alone.
+        cancelJob();
         throw e;
       }
     }
 
     private QueryResult complete(QueryResponse first) {
       Page page = Page.of(first);
+      checkAnswer(page);
       checkStop();
       while (!page.complete()) {
         page = read(null);
       }
-      jobDone = true;
       long fetchStart = System.nanoTime();
       RowMapper mapper = new RowMapper(page.schema(), Set.copyOf(query.players()), query.maxGames());
       BigInteger totalRows = page.totalRows();
@@ -275,8 +324,9 @@ public final class QueryRunner {
     }
 
     /**
-     * One {@code getQueryResults}: a long-poll of the job ({@code pageToken == null}) or a page;
-     * transient failures retried in place within the time left.
+     * One {@code getQueryResults}: a long-poll of the job ({@code pageToken == null}) or a page.
+     * Failures of the read itself are retried in place within the time left; a read answered with
+     * the job's own error or refused ends the query (see {@link Errors#readFailure}).
      */
     private Page read(@Nullable String pageToken) {
       JobReference known = job;
@@ -288,19 +338,25 @@ public final class QueryRunner {
         checkStop();
         long wait = waitMillis();
         long sent = System.nanoTime();
+        GetQueryResultsResponse response;
         try {
           requests++;
-          GetQueryResultsResponse response = rest.getQueryResults(known, pageToken,
+          response = rest.getQueryResults(known, pageToken,
               pageSize.isPresent() ? pageSize.getAsLong() : null, wait, readTimeout(context.remaining()), exchange);
-          Page page = Page.of(response);
-          if (!page.complete()) {
-            pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
-          }
-          return page;
         } catch (IOException e) {
           checkStop();
           BackendException failure = Errors.classify(e);
-          if (!failure.isRetryable() || attempt >= readRetry.maxAttempts()) {
+          Errors.ReadFailure kind = Errors.readFailure(e);
+          if (jobOver && kind == Errors.ReadFailure.JOB) {
+            // The job completed: an error reading one of its pages is the read's, not the job's.
+            kind = failure.isRetryable() ? Errors.ReadFailure.READ : Errors.ReadFailure.REFUSED;
+          }
+          if (kind == Errors.ReadFailure.JOB) {
+            // BigQuery answers a failed job's error on every read of it: reading again never helps.
+            jobOver = true;
+            throw failure;
+          }
+          if (kind == Errors.ReadFailure.REFUSED || attempt >= readRetry.maxAttempts()) {
             throw failure;
           }
           Duration backoff = readRetry.backoff(attempt, random.nextDouble());
@@ -310,7 +366,27 @@ public final class QueryRunner {
           LOG.debug("{}: read failed ({}: {}); retrying in place after {} ms", describeJob(), failure.reason(),
               failure.getMessage(), backoff.toMillis());
           pause(backoff);
+          continue;
         }
+        Page page = Page.of(response);
+        checkAnswer(page);
+        if (!page.complete()) {
+          pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
+        }
+        return page;
+      }
+    }
+
+    /**
+     * Notes a complete answer (the job is over), then fails the query when the answer carries
+     * {@code errors}: BigQuery's warnings in a successful answer mean the result may be incomplete.
+     */
+    private void checkAnswer(Page page) {
+      if (page.complete()) {
+        jobOver = true;
+      }
+      if (!page.errors().isEmpty()) {
+        throw Errors.classifyAnswerErrors(page.errors());
       }
     }
 
@@ -342,6 +418,11 @@ public final class QueryRunner {
       return Math.max(1, ceilMillis(min(context.remaining(), waitSlice)));
     }
 
+    /** The server-side wait of the first request; see {@link QueryRunner#firstWaitMillis(Duration, Duration, Duration)}. */
+    private long firstWaitMillis() {
+      return QueryRunner.firstWaitMillis(context.remaining(), firstWait, waitSlice);
+    }
+
     /**
      * Throws when the query was stopped (the engine's cancel, close) or its time ran out, after
      * cancelling the job. When the time is out, waits up to {@link #TIMEOUT_GRACE} for the engine's
@@ -371,10 +452,10 @@ public final class QueryRunner {
       return context.isCancelled() || exchange.isAborted();
     }
 
-    /** Sends {@code jobs.cancel} from this thread, once, when a job is known and not done. */
+    /** Sends {@code jobs.cancel} from this thread, once, when a job is known and not known to be over. */
     private void cancelJob() {
       JobReference known = job;
-      if (known == null || jobDone || cancelSent) {
+      if (known == null || jobOver || cancelSent) {
         return;
       }
       cancelSent = true;
@@ -401,23 +482,33 @@ public final class QueryRunner {
   /** What one response says about the result. */
   private record Page(boolean complete, List<TableRow> rows, @Nullable String pageToken,
       @Nullable BigInteger totalRows, @Nullable TableSchema schema, @Nullable Long bytesProcessed,
-      @Nullable Boolean cacheHit) {
+      @Nullable Boolean cacheHit, List<ErrorProto> errors) {
 
     static Page of(QueryResponse response) {
-      return new Page(Boolean.TRUE.equals(response.getJobComplete()), rowsOf(response.getRows()),
+      return new Page(Boolean.TRUE.equals(response.getJobComplete()), listOf(response.getRows()),
           response.getPageToken(), response.getTotalRows(), response.getSchema(),
-          response.getTotalBytesProcessed(), response.getCacheHit());
+          response.getTotalBytesProcessed(), response.getCacheHit(), listOf(response.getErrors()));
     }
 
     static Page of(GetQueryResultsResponse response) {
-      return new Page(Boolean.TRUE.equals(response.getJobComplete()), rowsOf(response.getRows()),
+      return new Page(Boolean.TRUE.equals(response.getJobComplete()), listOf(response.getRows()),
           response.getPageToken(), response.getTotalRows(), response.getSchema(),
-          response.getTotalBytesProcessed(), response.getCacheHit());
+          response.getTotalBytesProcessed(), response.getCacheHit(), listOf(response.getErrors()));
     }
 
-    private static List<TableRow> rowsOf(@Nullable List<TableRow> rows) {
-      return rows == null ? List.of() : rows;
+    private static <T> List<T> listOf(@Nullable List<T> values) {
+      return values == null ? List.of() : values;
     }
+  }
+
+  /**
+   * The server-side wait of a query's first request ({@code timeoutMs} of {@code jobs.query}): at
+   * most {@code firstWait}, the wait slice and a quarter of the time left, at least 1 ms. A query that
+   * finishes within it costs that one request; one that runs longer gets its job id back with the
+   * answer, well before its own timeout, so that any later stop can cancel it.
+   */
+  static long firstWaitMillis(Duration remaining, Duration firstWait, Duration waitSlice) {
+    return Math.max(1, ceilMillis(min(min(firstWait, waitSlice), remaining.dividedBy(4))));
   }
 
   private static Duration min(Duration a, Duration b) {

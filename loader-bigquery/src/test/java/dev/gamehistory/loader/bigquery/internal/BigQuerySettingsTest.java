@@ -23,9 +23,9 @@ class BigQuerySettingsTest {
   void parse_noKeys_defaults() {
     BigQuerySettings settings = BigQuerySettings.parse(Map.of("backend", "bigquery", "in-memory.seed", "7"));
 
-    assertThat(settings).isEqualTo(new BigQuerySettings(Optional.empty(), Optional.empty(), "US", Optional.empty(),
-        OptionalLong.empty(), Map.of(), Optional.empty(), Map.of(), Duration.ofSeconds(5),
-        BigQueryGamesQuery.JobCreation.REQUIRED, 4));
+    assertThat(settings).isEqualTo(new BigQuerySettings(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), Map.of(), Duration.ofSeconds(5),
+        Duration.ofMillis(900), BigQueryGamesQuery.JobCreation.REQUIRED, 4));
     assertThat(settings.column(Column.POINTS)).isEqualTo("points");
   }
 
@@ -44,12 +44,13 @@ class BigQuerySettingsTest {
         Map.entry("bigquery.columns.points", "pts"),
         Map.entry("bigquery.columns.minutes_played", "minutes"),
         Map.entry("bigquery.wait-slice", "750ms"),
+        Map.entry("bigquery.first-wait", "1.5s"),
         Map.entry("bigquery.job-creation", "optional"),
         Map.entry("bigquery.read-attempts", "6")));
 
     assertThat(settings.project()).hasValue("billing-project");
     assertThat(settings.table()).hasValue(new TableRef("data-project", "nba", "player_game_summary"));
-    assertThat(settings.location()).isEqualTo("europe-west2");
+    assertThat(settings.location()).hasValue("europe-west2");
     assertThat(settings.host()).hasValue(URI.create("http://127.0.0.1:9050"));
     assertThat(settings.maximumBytesBilled()).hasValue(1_073_741_824L);
     assertThat(settings.labels()).containsExactly(Map.entry("team", "nba"), Map.entry("env", "test"), Map.entry("empty", ""));
@@ -58,6 +59,7 @@ class BigQuerySettingsTest {
     assertThat(settings.column(Column.MINUTES_PLAYED)).isEqualTo("minutes");
     assertThat(settings.column(Column.GAME_DATE)).isEqualTo("game_date");
     assertThat(settings.waitSlice()).isEqualTo(Duration.ofMillis(750));
+    assertThat(settings.firstWait()).isEqualTo(Duration.ofMillis(1500));
     assertThat(settings.jobCreation()).isEqualTo(BigQueryGamesQuery.JobCreation.OPTIONAL);
     assertThat(settings.readAttempts()).isEqualTo(6);
   }
@@ -113,13 +115,14 @@ class BigQuerySettingsTest {
           + " game_date, opponent_team_abbr, points, minutes_played, team_abbr, game_id; got 'ast'",
       "bigquery.tabel|nba.games|bigquery.tabel: unknown BigQuery setting; known: bigquery.project, bigquery.table,"
           + " bigquery.location, bigquery.host, bigquery.maximum-bytes-billed, bigquery.labels, bigquery.credentials,"
-          + " bigquery.wait-slice, bigquery.job-creation, bigquery.read-attempts,"
+          + " bigquery.wait-slice, bigquery.first-wait, bigquery.job-creation, bigquery.read-attempts,"
           + " bigquery.columns.<field> for fields player_lookup, game_date, opponent_team_abbr, points,"
           + " minutes_played, team_abbr, game_id; got 'nba.games'",
       "bigquery.wait-slice|0s|bigquery.wait-slice: must be a duration from 1ms to 60s; got '0s'",
       "bigquery.wait-slice|2m|bigquery.wait-slice: must be a duration from 1ms to 60s; got '2m'",
       "bigquery.wait-slice|soon|bigquery.wait-slice: must be a duration from 1ms to 60s; use 500ms, 30s, 2m or"
           + " ISO-8601 like PT30S; got 'soon'",
+      "bigquery.first-wait|0ms|bigquery.first-wait: must be a duration from 1ms to 60s; got '0ms'",
       "bigquery.job-creation|never|bigquery.job-creation: must be required or optional; got 'never'",
       "bigquery.read-attempts|0|bigquery.read-attempts: must be a whole number from 1 to 20; got '0'",
       "bigquery.read-attempts|many|bigquery.read-attempts: must be a whole number from 1 to 20; got 'many'",

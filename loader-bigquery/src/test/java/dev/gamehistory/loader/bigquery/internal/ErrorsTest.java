@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.cloud.bigquery.BigQueryError;
 import com.google.cloud.bigquery.BigQueryException;
 import dev.gamehistory.loader.BackendException;
+import com.google.api.services.bigquery.model.ErrorProto;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -61,6 +64,89 @@ class ErrorsTest {
     assertThat(classified.reason()).isEqualTo("ioError");
     assertThat(classified.isRetryable()).isTrue();
     assertThat(classified).hasMessage("SocketTimeoutException: Read timed out");
+  }
+
+  @ParameterizedTest(name = "{0}: {1} -> retryable")
+  @CsvSource(delimiter = '|', value = {
+      "400|invalid|Exceeded rate limits: too many table update operations for this table.",
+      "403|quotaExceeded|Job exceeded rate limits: Your project_and_region exceeded quota for concurrent queries.",
+      "400|invalidQuery|Your query exceeded the RATE LIMIT of something",
+  })
+  void classify_messageSaysARateLimitWasExceeded_retryableWhateverTheReason(int code, String reason, String message) {
+    BackendException classified = Errors.classify(new BigQueryException(code, message,
+        new BigQueryError(reason, "", message)));
+
+    assertThat(classified.reason()).isEqualTo(reason);
+    assertThat(classified.isRetryable()).isTrue();
+    assertThat(classified).hasMessage(message);
+  }
+
+  @Test
+  void saysRateLimitExceeded_asTheOfficialClientsPattern() {
+    assertThat(Errors.saysRateLimitExceeded("Exceeded rate limits: too many api requests per user")).isTrue();
+    assertThat(Errors.saysRateLimitExceeded("exceeded the\nrate limit")).isTrue();
+    assertThat(Errors.saysRateLimitExceeded("Rate limit exceeded")).isFalse();
+    assertThat(Errors.saysRateLimitExceeded("Quota exceeded: bytes scanned")).isFalse();
+    assertThat(Errors.saysRateLimitExceeded(null)).isFalse();
+  }
+
+  @Test
+  void classifyAnswerErrors_firstErrorsReasonAndMessage() {
+    BackendException one = Errors.classifyAnswerErrors(List.of(
+        new ErrorProto().setReason("backendError").setMessage("rows skipped")));
+    BackendException three = Errors.classifyAnswerErrors(List.of(
+        new ErrorProto().setReason("invalid").setMessage("rows skipped"), new ErrorProto(), new ErrorProto()));
+
+    assertThat(one.reason()).isEqualTo("backendError");
+    assertThat(one).hasMessage("rows skipped");
+    assertThat(one.isRetryable()).isTrue();
+    assertThat(three.reason()).isEqualTo("invalid");
+    assertThat(three).hasMessage("rows skipped (and 2 more error(s) in the same answer)");
+    assertThat(three.isRetryable()).isFalse();
+  }
+
+  @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
+  @CsvSource({
+      "0, , READ",
+      "429, , READ",
+      "408, , READ",
+      "403, rateLimitExceeded, READ",
+      "503, , READ",
+      "502, , READ",
+      "503, backendError, JOB",
+      "500, internalError, JOB",
+      "400, jobInternalError, JOB",
+      "400, bytesBilledLimitExceeded, JOB",
+      "400, invalidQuery, JOB",
+      "403, jobRateLimitExceeded, JOB",
+      "400, stopped, JOB",
+      "404, notFound, REFUSED",
+      "403, accessDenied, REFUSED",
+      "400, invalid, REFUSED",
+      "400, , REFUSED",
+      "401, , REFUSED",
+  })
+  void readFailure_byTheAnswer(int code, String reason, Errors.ReadFailure expected) {
+    IOException failure;
+    if (code == 0) {
+      failure = new java.net.SocketException("Connection reset");
+    } else {
+      com.google.api.client.googleapis.json.GoogleJsonError details = new com.google.api.client.googleapis.json.GoogleJsonError();
+      details.setCode(code);
+      details.setMessage("the message");
+      if (reason != null) {
+        com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo info =
+            new com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo();
+        info.setReason(reason);
+        info.setMessage("the message");
+        details.setErrors(List.of(info));
+      }
+      failure = new com.google.api.client.googleapis.json.GoogleJsonResponseException(
+          new com.google.api.client.http.HttpResponseException.Builder(code, "status", new com.google.api.client.http.HttpHeaders()),
+          details);
+    }
+
+    assertThat(Errors.readFailure(failure)).isEqualTo(expected);
   }
 
   @Test
