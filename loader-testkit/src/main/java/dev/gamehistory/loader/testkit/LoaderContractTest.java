@@ -69,7 +69,9 @@ public abstract class LoaderContractTest {
   /**
    * A loader over a backend whose queries never return until cancelled, running on {@code time};
    * {@code null} (the default) when the implementation cannot offer one, which skips the deadline
-   * test.
+   * test. Its queries must wait on their context ({@code QueryContext.awaitCancellation}) or answer
+   * at once that the work still runs, not block in real I/O: {@link ManualTime} moves only when the
+   * loader is idle, and a thread blocked in I/O is busy.
    */
   protected @Nullable HistoricalGamesLoader createHangingLoader(
       List<GameRow> rows, LoaderSettings settings, TimeSource time) {
