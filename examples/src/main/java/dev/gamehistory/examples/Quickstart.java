@@ -2,8 +2,8 @@ package dev.gamehistory.examples;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.PlayerOutcome;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;

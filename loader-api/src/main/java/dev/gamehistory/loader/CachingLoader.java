@@ -1,5 +1,7 @@
 package dev.gamehistory.loader;
 
+import dev.gamehistory.loader.settings.CachePolicy;
+
 /**
  * A loader that keeps loaded histories and shares running queries between overlapping loads,
  * in front of another loader (see {@link HistoricalGamesLoader#caching(HistoricalGamesLoader, CachePolicy)},

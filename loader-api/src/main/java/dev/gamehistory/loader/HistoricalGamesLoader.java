@@ -1,7 +1,9 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Caching;
-import dev.gamehistory.loader.internal.Futures;
+import dev.gamehistory.loader.internal.Internals;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.spi.TimeSource;
@@ -35,7 +37,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    * @throws LoadCancelledException when the calling thread is interrupted (the load is cancelled)
    */
   default LoadResult load(LoadRequest request) {
-    return Futures.awaitNoted(() -> loadAsync(request));
+    return Internals.awaitNoted(() -> loadAsync(request));
   }
 
   /**
@@ -87,7 +89,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    */
   static CachingLoader caching(HistoricalGamesLoader loader, CachePolicy policy) {
     Objects.requireNonNull(loader, "loader");
-    return Caching.wrap(loader, Objects.requireNonNull(policy, "policy"), loader.timeSource().orElse(null));
+    return Internals.caching(loader, Objects.requireNonNull(policy, "policy"), loader.timeSource().orElse(null));
   }
 
   /**
@@ -95,7 +97,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    * {@code timeSource} (not shut down on close), e.g. the testkit's {@code ManualTime}.
    */
   static CachingLoader caching(HistoricalGamesLoader loader, CachePolicy policy, TimeSource timeSource) {
-    return Caching.wrap(Objects.requireNonNull(loader, "loader"), Objects.requireNonNull(policy, "policy"),
+    return Internals.caching(Objects.requireNonNull(loader, "loader"), Objects.requireNonNull(policy, "policy"),
         Objects.requireNonNull(timeSource, "timeSource"));
   }
 
@@ -106,7 +108,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
    * @throws LoaderSettingsException when no provider has that name or its settings are bad
    */
   static HistoricalGamesLoader fromSettings(LoaderSettings settings) {
-    Caching.requireStore(settings);
+    Internals.requireCachingProvider(settings);
     String name = settings.backend();
     List<String> known = new ArrayList<>();
     for (GamesQueryProvider provider : ServiceLoader.load(GamesQueryProvider.class)) {
@@ -170,7 +172,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
       if (backend == null) {
         throw new IllegalStateException("a backend is required: call backend(...) before build()");
       }
-      return Caching.build(backend, settings, timeSource, listeners);
+      return Internals.build(backend, settings, timeSource, listeners);
     }
   }
 }

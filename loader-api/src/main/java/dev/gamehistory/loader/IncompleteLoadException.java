@@ -1,6 +1,6 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Plural;
+import dev.gamehistory.loader.internal.Internals;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -25,7 +25,7 @@ public final class IncompleteLoadException extends RuntimeException {
         .map(e -> e.getKey() + " (" + e.getValue().kind() + ")")
         .collect(Collectors.joining(", "));
     String more = failures.size() > LISTED ? ", and " + (failures.size() - LISTED) + " more" : "";
-    return failures.size() + " of " + Plural.count(result.outcomes().size(), "player", "players") + " failed: " + listed
+    return failures.size() + " of " + Internals.count(result.outcomes().size(), "player", "players") + " failed: " + listed
         + more;
   }
 

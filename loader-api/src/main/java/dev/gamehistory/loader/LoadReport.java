@@ -1,6 +1,7 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Plural;
+import dev.gamehistory.loader.internal.Internals;
+import dev.gamehistory.loader.settings.Strategy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -125,10 +126,10 @@ public record LoadReport(
    */
   public String summary() {
     String cached = cache.map(c -> c.hits() + " cached, " + c.shared() + " shared, ").orElse("");
-    return strategy + ": " + Plural.count(queryCount(), "query", "queries") + ", " + Plural.count(rows(), "row", "rows")
-        + ", " + Plural.count(retries(), "retry", "retries") + ", "
-        + Plural.count(count(ReportEvent.Kind.SPLIT), "split", "splits") + ", "
-        + Plural.count(count(ReportEvent.Kind.FALLBACK), "fallback", "fallbacks") + ", " + cached + elapsed.toMillis() + " ms";
+    return strategy + ": " + Internals.count(queryCount(), "query", "queries") + ", " + Internals.count(rows(), "row", "rows")
+        + ", " + Internals.count(retries(), "retry", "retries") + ", "
+        + Internals.count(count(ReportEvent.Kind.SPLIT), "split", "splits") + ", "
+        + Internals.count(count(ReportEvent.Kind.FALLBACK), "fallback", "fallbacks") + ", " + cached + elapsed.toMillis() + " ms";
   }
 
   private Optional<Long> sum(java.util.function.Function<BackendStatistics, Optional<Long>> field) {

@@ -93,14 +93,24 @@ public record LoadRequest(
     return gameDate;
   }
 
-  static void checkLookbackDays(int lookbackDays) {
+  /**
+   * Checks a window length as a request does.
+   *
+   * @throws IllegalArgumentException naming {@code lookbackDays} and the value when out of 1..{@value #MAX_LOOKBACK_DAYS}
+   */
+  public static void checkLookbackDays(int lookbackDays) {
     if (lookbackDays < 1 || lookbackDays > MAX_LOOKBACK_DAYS) {
       throw new IllegalArgumentException(
           "lookbackDays must be between 1 and " + MAX_LOOKBACK_DAYS + " but was " + lookbackDays);
     }
   }
 
-  static void checkMaxGames(int maxGames) {
+  /**
+   * Checks a number of games as a request does.
+   *
+   * @throws IllegalArgumentException naming {@code maxGames} and the value when out of 1..{@value #MAX_MAX_GAMES}
+   */
+  public static void checkMaxGames(int maxGames) {
     if (maxGames < 1 || maxGames > MAX_MAX_GAMES) {
       throw new IllegalArgumentException("maxGames must be between 1 and " + MAX_MAX_GAMES + " but was " + maxGames);
     }

@@ -1,6 +1,6 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Plural;
+import dev.gamehistory.loader.internal.Internals;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -48,6 +48,6 @@ public final class LoadScope {
 
   @Override
   public String toString() {
-    return "LoadScope{" + Plural.count(request.players().size(), "player", "players") + ", " + request.gameDate() + "}";
+    return "LoadScope{" + Internals.count(request.players().size(), "player", "players") + ", " + request.gameDate() + "}";
   }
 }

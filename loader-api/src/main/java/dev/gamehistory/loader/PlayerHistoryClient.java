@@ -1,6 +1,8 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Batcher;
+import dev.gamehistory.loader.internal.Internals;
+import dev.gamehistory.loader.settings.BatchingPolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.LocalDate;
 import java.util.List;
@@ -28,11 +30,11 @@ import org.jspecify.annotations.Nullable;
 public final class PlayerHistoryClient implements AutoCloseable {
 
   private final HistoricalGamesLoader loader;
-  private final Batcher batcher;
+  private final Internals.Client batcher;
 
   private PlayerHistoryClient(HistoricalGamesLoader loader, BatchingPolicy policy, @Nullable TimeSource time) {
     this.loader = Objects.requireNonNull(loader, "loader");
-    this.batcher = new Batcher(loader, Objects.requireNonNull(policy, "policy"), time);
+    this.batcher = Internals.client(loader, Objects.requireNonNull(policy, "policy"), time);
   }
 
   /**

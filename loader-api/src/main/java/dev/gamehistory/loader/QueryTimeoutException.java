@@ -1,6 +1,6 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Plural;
+import dev.gamehistory.loader.internal.Internals;
 import java.time.Duration;
 
 /** A query ran past its per-query timeout; the engine cancelled it through the backend. */
@@ -20,7 +20,7 @@ public final class QueryTimeoutException extends LoaderException {
   /** A query of {@code players} players that did not finish within {@code timeout}. */
   public static QueryTimeoutException of(Duration timeout, int players) {
     return new QueryTimeoutException(
-        "query for " + Plural.count(players, "player", "players") + " did not finish within its timeout of "
+        "query for " + Internals.count(players, "player", "players") + " did not finish within its timeout of "
             + timeout.toMillis() + " ms; cancelled",
         timeout,
         players);

@@ -1,6 +1,8 @@
 /**
- * The public API: {@link dev.gamehistory.loader.HistoricalGamesLoader}, its request and result
- * types, strategies, timeout and retry policies, settings and the exceptions for each failure mode.
+ * The core API: {@link dev.gamehistory.loader.HistoricalGamesLoader} and its caching and batching
+ * forms, the request, the result and each player's outcome, the report, the listener, and the
+ * exceptions for each failure mode. Settings and policies are in
+ * {@link dev.gamehistory.loader.settings}, the backend SPI in {@link dev.gamehistory.loader.spi}.
  */
 @NullMarked
 @PublicApi

@@ -3,7 +3,7 @@ package dev.gamehistory.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gamehistory.loader.internal.DurationParser;
+import dev.gamehistory.loader.internal.settings.DurationParser;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

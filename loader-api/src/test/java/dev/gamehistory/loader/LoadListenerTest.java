@@ -2,7 +2,10 @@ package dev.gamehistory.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.internal.LoadLog;
+import dev.gamehistory.loader.internal.engine.LoadLog;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;

@@ -1,9 +1,10 @@
 package dev.gamehistory.loader;
 
-import dev.gamehistory.loader.internal.Plural;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.internal.Plural;
+import dev.gamehistory.loader.internal.text.Plural;
+import dev.gamehistory.loader.settings.BatchingPolicy;
+import dev.gamehistory.loader.settings.CachePolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

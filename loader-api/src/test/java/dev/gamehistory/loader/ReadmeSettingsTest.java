@@ -2,6 +2,7 @@ package dev.gamehistory.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

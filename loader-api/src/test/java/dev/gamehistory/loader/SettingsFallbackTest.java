@@ -3,6 +3,9 @@ package dev.gamehistory.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.Strategy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

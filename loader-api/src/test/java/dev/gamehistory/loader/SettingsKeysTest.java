@@ -2,7 +2,8 @@ package dev.gamehistory.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.internal.SettingsKeys;
+import dev.gamehistory.loader.internal.settings.SettingsKeys;
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,13 @@ package dev.gamehistory.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.gamehistory.loader.SettingsSources.Entry;
+import dev.gamehistory.loader.settings.BatchingPolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources.Entry;
+import dev.gamehistory.loader.settings.SettingsSources;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,7 +3,14 @@ package dev.gamehistory.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gamehistory.loader.internal.SettingsKeys;
+import dev.gamehistory.loader.internal.settings.SettingsKeys;
+import dev.gamehistory.loader.settings.BatchingPolicy;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.SettingsSources;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,18 +1,18 @@
 package dev.gamehistory.loader.benchmarks;
 
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.inmemory.League;
 import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.Strategy;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;

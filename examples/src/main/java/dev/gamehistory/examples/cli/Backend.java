@@ -1,14 +1,14 @@
 package dev.gamehistory.examples.cli;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
-import dev.gamehistory.loader.spi.GamesQuery;
-import dev.gamehistory.loader.spi.GamesQueryProvider;
 import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources;
+import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spi.GamesQueryProvider;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

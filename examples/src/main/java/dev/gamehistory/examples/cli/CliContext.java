@@ -1,6 +1,6 @@
 package dev.gamehistory.examples.cli;
 
-import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.spi.GamesQuery;
 import java.util.Map;
 import java.util.Objects;

@@ -2,10 +2,10 @@ package dev.gamehistory.examples.cli;
 
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderException;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import dev.gamehistory.loader.bigquery.CostEstimate;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -1,8 +1,5 @@
 package dev.gamehistory.examples.cli;
 
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.SettingsSources;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import dev.gamehistory.loader.bigquery.BigQueryTableSeeder;
 import dev.gamehistory.loader.bigquery.SeedRow;
@@ -10,6 +7,9 @@ import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.GamesCsv;
 import dev.gamehistory.loader.inmemory.League;
 import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.gamehistory.examples.cli;
 
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

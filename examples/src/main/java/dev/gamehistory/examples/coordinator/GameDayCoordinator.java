@@ -4,9 +4,9 @@ import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.PlayerOutcome;
-import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ public final class GameDayCoordinator implements AutoCloseable {
   /**
    * A coordinator over the loader the settings describe ({@link HistoricalGamesLoader#fromSettings}).
    *
-   * @throws dev.gamehistory.loader.LoaderSettingsException for bad settings or an unknown backend
+   * @throws dev.gamehistory.loader.settings.LoaderSettingsException for bad settings or an unknown backend
    */
   public static GameDayCoordinator fromSettings(LoaderSettings settings, Slate slate, WorkerSink sink) {
     return builder().loader(HistoricalGamesLoader.fromSettings(settings)).slate(slate).sink(sink).build();
@@ -78,7 +78,7 @@ public final class GameDayCoordinator implements AutoCloseable {
    * A coordinator configured by properties (e.g. a file) with {@code HGL_*} environment variables
    * overriding them: the settings keys of the README.
    *
-   * @throws dev.gamehistory.loader.LoaderSettingsException for bad settings or an unknown backend
+   * @throws dev.gamehistory.loader.settings.LoaderSettingsException for bad settings or an unknown backend
    */
   public static GameDayCoordinator fromProperties(Properties properties, Map<String, String> environment, Slate slate,
       WorkerSink sink) {

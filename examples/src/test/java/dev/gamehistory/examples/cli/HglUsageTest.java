@@ -253,7 +253,7 @@ class HglUsageTest {
     HglRunner.Result result = hgl("load", "--verbose", "--set", "strategy=chunked", "--set", "chunk-size=0");
     assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_USAGE);
     assertThat(result.err()).startsWith("hgl: chunk-size (--set): must be an integer between 1 and 10000; got '0'" + NL)
-        .contains("dev.gamehistory.loader.LoaderSettingsException", "\tat ");
+        .contains("dev.gamehistory.loader.settings.LoaderSettingsException", "\tat ");
   }
 
   @Test

@@ -3,24 +3,24 @@ package dev.gamehistory.examples.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gamehistory.loader.FailureKind;
+import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
-import dev.gamehistory.loader.inmemory.QuerySelector;
-import dev.gamehistory.loader.spi.GamesQuery;
-import java.util.Map;
-import org.springframework.context.annotation.Bean;
-import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.inmemory.League;
 import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.spi.GamesQuery;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**

@@ -1,15 +1,15 @@
 package dev.gamehistory.loader.spring;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.LoadListener;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.micrometer.LoadObservationConvention;
 import dev.gamehistory.loader.micrometer.LoaderMetrics;
 import dev.gamehistory.loader.micrometer.LoaderObservations;
 import dev.gamehistory.loader.micrometer.QueryObservationConvention;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spring.internal.Backends;
 import dev.gamehistory.loader.spring.internal.ContainerOwnedGamesQuery;

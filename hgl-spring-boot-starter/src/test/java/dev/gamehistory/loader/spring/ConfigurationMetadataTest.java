@@ -2,7 +2,7 @@ package dev.gamehistory.loader.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

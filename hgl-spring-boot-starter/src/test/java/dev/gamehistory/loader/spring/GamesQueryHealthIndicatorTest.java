@@ -3,8 +3,8 @@ package dev.gamehistory.loader.spring;
 import static dev.gamehistory.loader.spring.Runners.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.spi.GamesQuery;
 import com.sun.net.httpserver.HttpServer;
+import dev.gamehistory.loader.spi.GamesQuery;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

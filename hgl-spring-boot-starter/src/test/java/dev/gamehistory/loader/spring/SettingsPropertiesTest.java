@@ -3,10 +3,10 @@ package dev.gamehistory.loader.spring;
 import static dev.gamehistory.loader.spring.Runners.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.SettingsSources;
-import dev.gamehistory.loader.Strategy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources;
+import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.spring.internal.EnvironmentSettings;
 import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
 import java.util.LinkedHashMap;

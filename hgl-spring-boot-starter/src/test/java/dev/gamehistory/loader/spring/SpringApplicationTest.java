@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.SettingsSources;
-import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.micrometer.LoaderMetrics;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources;
+import dev.gamehistory.loader.settings.Strategy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

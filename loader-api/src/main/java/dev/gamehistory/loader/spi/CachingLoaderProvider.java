@@ -1,9 +1,9 @@
 package dev.gamehistory.loader.spi;
 
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
+import dev.gamehistory.loader.settings.CachePolicy;
 import java.util.List;
 
 /**

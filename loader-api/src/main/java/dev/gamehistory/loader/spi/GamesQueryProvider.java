@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.spi;
 
-import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettings;
 
 /**
  * Creates a backend from settings, found with {@link java.util.ServiceLoader} by the value of the
@@ -15,7 +15,7 @@ public interface GamesQueryProvider {
   /**
    * A backend configured from {@link LoaderSettings#backendProperties()}.
    *
-   * @throws dev.gamehistory.loader.LoaderSettingsException naming the key for a bad setting
+   * @throws dev.gamehistory.loader.settings.LoaderSettingsException naming the key for a bad setting
    */
   GamesQuery create(LoaderSettings settings);
 }

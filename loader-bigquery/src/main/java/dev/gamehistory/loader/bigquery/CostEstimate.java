@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@link #ON_DEMAND_MINIMUM_BYTES} (10 MiB) per table a query reads: many small queries cost far more
  * than their bytes. {@link #minimumBytesBilled()} applies that rule to every query that reads data.
  *
- * @param strategy the strategy, as {@link dev.gamehistory.loader.Strategy#describe()} gives it
+ * @param strategy the strategy, as {@link dev.gamehistory.loader.settings.Strategy#describe()} gives it
  * @param queries one entry per query, in the order the strategy would start them
  */
 public record CostEstimate(String strategy, List<QueryCost> queries) {

@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.bigquery;
 
-import dev.gamehistory.loader.Strategy;
+import dev.gamehistory.loader.settings.Strategy;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;

@@ -1,12 +1,12 @@
 package dev.gamehistory.loader.bigquery;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
-import dev.gamehistory.loader.spi.TimeSource;
 import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
+import dev.gamehistory.loader.spi.TimeSource;
 import dev.gamehistory.loader.testkit.LoaderContractTest;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.gamehistory.loader.cache;
 
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.cache.internal.CaffeineCachingLoader;
+import dev.gamehistory.loader.settings.CachePolicy;
 import dev.gamehistory.loader.spi.CachingLoaderProvider;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.util.List;

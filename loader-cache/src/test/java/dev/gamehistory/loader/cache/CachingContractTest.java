@@ -2,21 +2,21 @@ package dev.gamehistory.loader.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.spi.TimeSource;
 import dev.gamehistory.loader.testkit.InMemoryLoaders;
 import dev.gamehistory.loader.testkit.LoaderContractTest;
-import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

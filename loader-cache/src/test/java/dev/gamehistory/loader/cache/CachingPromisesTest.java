@@ -2,19 +2,19 @@ package dev.gamehistory.loader.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.BatchingPolicy;
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.PlayerOutcome;
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
+import dev.gamehistory.loader.settings.BatchingPolicy;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import dev.gamehistory.loader.testkit.ManualTime;
 import java.time.Duration;
 import java.time.LocalDate;

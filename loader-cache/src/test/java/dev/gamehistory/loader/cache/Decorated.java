@@ -3,7 +3,7 @@ package dev.gamehistory.loader.cache;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettings;
 
 /** A test loader in front of another: {@link #loadAsync} says what it does, the rest is the inner loader's. */
 abstract class Decorated implements HistoricalGamesLoader {

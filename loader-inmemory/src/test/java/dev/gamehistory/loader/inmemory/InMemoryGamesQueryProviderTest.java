@@ -3,11 +3,10 @@ package dev.gamehistory.loader.inmemory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,19 +2,19 @@ package dev.gamehistory.loader.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.inmemory.League;
 import dev.gamehistory.loader.inmemory.LeagueGenerator;
 import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -1,14 +1,14 @@
 package dev.gamehistory.loader.testkit;
 
-import dev.gamehistory.loader.BatchingPolicy;
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.inmemory.League;
 import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.settings.BatchingPolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +125,7 @@ public final class HglLoaderExtension implements AfterEachCallback, AfterAllCall
   /**
    * The same, every test's loader with the settings of these keys (as {@link LoaderSettings#fromMap}).
    *
-   * @throws dev.gamehistory.loader.LoaderSettingsException naming a bad key or value
+   * @throws dev.gamehistory.loader.settings.LoaderSettingsException naming a bad key or value
    */
   public HglLoaderExtension withSettings(Map<String, String> values) {
     return withSettings(LoaderSettings.fromMap(values));

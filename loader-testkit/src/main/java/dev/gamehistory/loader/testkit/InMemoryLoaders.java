@@ -1,8 +1,8 @@
 package dev.gamehistory.loader.testkit;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.spi.TimeSource;
 
 /**

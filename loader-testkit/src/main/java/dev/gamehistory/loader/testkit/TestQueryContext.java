@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.testkit;
 
-import dev.gamehistory.loader.internal.AttemptContext;
+import dev.gamehistory.loader.internal.engine.AttemptContext;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Duration;

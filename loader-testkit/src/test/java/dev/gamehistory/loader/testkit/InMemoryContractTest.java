@@ -1,12 +1,12 @@
 package dev.gamehistory.loader.testkit;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

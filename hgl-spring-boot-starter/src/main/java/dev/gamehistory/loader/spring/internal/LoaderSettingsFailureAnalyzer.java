@@ -1,7 +1,7 @@
 package dev.gamehistory.loader.spring.internal;
 
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.SettingsSources;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.SettingsSources;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;

@@ -1,7 +1,7 @@
 package dev.gamehistory.loader.bigquery.internal;
 
-import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
 

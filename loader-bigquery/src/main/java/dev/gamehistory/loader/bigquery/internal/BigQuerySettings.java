@@ -1,9 +1,9 @@
 package dev.gamehistory.loader.bigquery.internal;
 
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.RetryPolicy;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
-import dev.gamehistory.loader.internal.DurationParser;
+import dev.gamehistory.loader.internal.settings.DurationParser;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.RetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The backend's settings, parsed and validated from the {@code bigquery.*} keys of
- * {@link dev.gamehistory.loader.LoaderSettings#backendProperties()}.
+ * {@link dev.gamehistory.loader.settings.LoaderSettings#backendProperties()}.
  *
  * @param project the project jobs run in ({@code bigquery.project}); absent: the table's, else the environment's
  * @param table the table ({@code bigquery.table}); absent when not set

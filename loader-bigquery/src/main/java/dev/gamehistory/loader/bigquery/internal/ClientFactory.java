@@ -6,7 +6,7 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.http.HttpTransportOptions;
-import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.bigquery.internal;
 
-import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.gamehistory.loader.bigquery.internal;
 
 import com.google.cloud.bigquery.TableId;
-import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

@@ -3,8 +3,8 @@ package dev.gamehistory.loader.bigquery.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gamehistory.loader.LoaderSettingsException;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.gamehistory.loader.bigquery.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.api.services.bigquery.model.ErrorProto;
 import com.google.cloud.bigquery.BigQueryError;
 import com.google.cloud.bigquery.BigQueryException;
 import dev.gamehistory.loader.BackendException;
-import com.google.api.services.bigquery.model.ErrorProto;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;

@@ -1,15 +1,15 @@
 package dev.gamehistory.loader.testkit.property;
 
 import dev.gamehistory.loader.FailureKind;
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.HistoricalGamesLoader;
-import dev.gamehistory.loader.LoaderSettings;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
-import dev.gamehistory.loader.testkit.InMemoryLoaders;
 import dev.gamehistory.loader.inmemory.RecordedQuery;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.testkit.InMemoryLoaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,9 +1,9 @@
 package dev.gamehistory.loader.testkit.property;
 
-import dev.gamehistory.loader.Strategy;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.settings.Strategy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

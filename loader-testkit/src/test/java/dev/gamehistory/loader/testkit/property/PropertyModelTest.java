@@ -3,13 +3,13 @@ package dev.gamehistory.loader.testkit.property;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gamehistory.loader.HistoricalGame;
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.QuerySelector;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.gamehistory.loader.testkit.property;
 
-import dev.gamehistory.loader.BatchingPolicy;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.PlayerOutcome;
+import dev.gamehistory.loader.settings.BatchingPolicy;
 import dev.gamehistory.loader.testkit.ManualTime;
 import java.time.Duration;
 import java.util.ArrayList;

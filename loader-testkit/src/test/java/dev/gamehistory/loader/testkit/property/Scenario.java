@@ -1,11 +1,11 @@
 package dev.gamehistory.loader.testkit.property;
 
 import dev.gamehistory.loader.LoadRequest;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
 import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;

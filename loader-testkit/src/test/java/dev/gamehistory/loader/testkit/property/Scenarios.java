@@ -1,14 +1,14 @@
 package dev.gamehistory.loader.testkit.property;
 
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
+import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.League;
 import dev.gamehistory.loader.inmemory.LeagueGenerator;
 import dev.gamehistory.loader.inmemory.QuerySelector;
-import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -1,5 +1,7 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.engine;
 
+import dev.gamehistory.loader.internal.concurrent.Futures;
+import dev.gamehistory.loader.internal.concurrent.TimeMath;
 import dev.gamehistory.loader.spi.LoaderWork;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.TimeSource;

@@ -1,10 +1,10 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.settings;
 
-import static dev.gamehistory.loader.internal.SettingsKeys.CHUNK_SIZE;
-import static dev.gamehistory.loader.internal.SettingsKeys.PARALLELISM;
-import static dev.gamehistory.loader.internal.SettingsKeys.STRATEGIES;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.CHUNK_SIZE;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.PARALLELISM;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.STRATEGIES;
 
-import dev.gamehistory.loader.Strategy;
+import dev.gamehistory.loader.settings.Strategy;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.concurrent;
 
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Instant;
@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /** The system clock with one daemon scheduler thread, owned (and shut down) by the engine. */
-final class SystemTimeSource implements TimeSource {
+public final class SystemTimeSource implements TimeSource {
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final ScheduledThreadPoolExecutor scheduler;
   private volatile @Nullable Thread thread;
 
-  SystemTimeSource() {
+  public SystemTimeSource() {
     int instance = INSTANCES.incrementAndGet();
     scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread timer = new Thread(runnable, "hgl-timer-" + instance);
@@ -43,7 +43,7 @@ final class SystemTimeSource implements TimeSource {
   }
 
   /** Whether the calling thread is this time source's timer thread. */
-  boolean isTimerThread() {
+  public boolean isTimerThread() {
     return Thread.currentThread() == thread;
   }
 

@@ -1,41 +1,41 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.settings;
 
-import static dev.gamehistory.loader.internal.SettingsKeys.BATCHING_MAX_DELAY;
-import static dev.gamehistory.loader.internal.SettingsKeys.BATCHING_MAX_PLAYERS;
-import static dev.gamehistory.loader.internal.SettingsKeys.CACHE_ENABLED;
-import static dev.gamehistory.loader.internal.SettingsKeys.CACHE_EXPIRE_AFTER_WRITE;
-import static dev.gamehistory.loader.internal.SettingsKeys.CACHE_MAXIMUM_PLAYERS;
-import static dev.gamehistory.loader.internal.SettingsKeys.CHUNK_SIZE;
-import static dev.gamehistory.loader.internal.SettingsKeys.DEADLINE;
-import static dev.gamehistory.loader.internal.SettingsKeys.DEFAULT_CHUNK_SIZE;
-import static dev.gamehistory.loader.internal.SettingsKeys.DEFAULT_PARALLELISM;
-import static dev.gamehistory.loader.internal.SettingsKeys.FALLBACK;
-import static dev.gamehistory.loader.internal.SettingsKeys.LOOKBACK_DAYS;
-import static dev.gamehistory.loader.internal.SettingsKeys.MAX_GAMES;
-import static dev.gamehistory.loader.internal.SettingsKeys.PARALLELISM;
-import static dev.gamehistory.loader.internal.SettingsKeys.QUERY_TIMEOUT;
-import static dev.gamehistory.loader.internal.SettingsKeys.QUERY_TIMEOUT_MAX;
-import static dev.gamehistory.loader.internal.SettingsKeys.QUERY_TIMEOUT_PER_PLAYER;
-import static dev.gamehistory.loader.internal.SettingsKeys.RETRY_INITIAL_BACKOFF;
-import static dev.gamehistory.loader.internal.SettingsKeys.RETRY_JITTER;
-import static dev.gamehistory.loader.internal.SettingsKeys.RETRY_MAX_ATTEMPTS;
-import static dev.gamehistory.loader.internal.SettingsKeys.RETRY_MAX_BACKOFF;
-import static dev.gamehistory.loader.internal.SettingsKeys.STRATEGY;
-import static dev.gamehistory.loader.internal.StrategyGrammar.ADAPTIVE;
-import static dev.gamehistory.loader.internal.StrategyGrammar.BATCH;
-import static dev.gamehistory.loader.internal.StrategyGrammar.CHUNKED;
-import static dev.gamehistory.loader.internal.StrategyGrammar.PER_PLAYER;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BATCHING_MAX_DELAY;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BATCHING_MAX_PLAYERS;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.CACHE_ENABLED;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.CACHE_EXPIRE_AFTER_WRITE;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.CACHE_MAXIMUM_PLAYERS;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.CHUNK_SIZE;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.DEADLINE;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.DEFAULT_CHUNK_SIZE;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.DEFAULT_PARALLELISM;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.FALLBACK;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.LOOKBACK_DAYS;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.MAX_GAMES;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.PARALLELISM;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.QUERY_TIMEOUT;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.QUERY_TIMEOUT_MAX;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.QUERY_TIMEOUT_PER_PLAYER;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.RETRY_INITIAL_BACKOFF;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.RETRY_JITTER;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.RETRY_MAX_ATTEMPTS;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.RETRY_MAX_BACKOFF;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.STRATEGY;
+import static dev.gamehistory.loader.internal.settings.StrategyGrammar.ADAPTIVE;
+import static dev.gamehistory.loader.internal.settings.StrategyGrammar.BATCH;
+import static dev.gamehistory.loader.internal.settings.StrategyGrammar.CHUNKED;
+import static dev.gamehistory.loader.internal.settings.StrategyGrammar.PER_PLAYER;
 
-import dev.gamehistory.loader.BatchingPolicy;
-import dev.gamehistory.loader.CachePolicy;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.LoaderSettingsException;
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.SettingsSources;
-import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
-import dev.gamehistory.loader.internal.SettingsInterpreter.Given;
-import dev.gamehistory.loader.internal.StrategyGrammar.Stage;
+import dev.gamehistory.loader.internal.settings.SettingsInterpreter.Given;
+import dev.gamehistory.loader.internal.settings.StrategyGrammar.Stage;
+import dev.gamehistory.loader.settings.BatchingPolicy;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.SettingsSources;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  *       that stage: {@code chunked(chunk-size=50, parallelism=2)}, {@code per-player(parallelism=8)}.
  *       {@link #toMap} writes them only where a stage differs from what the shared keys give.
  *   <li>An unset {@code query-timeout} is the shortest of 20 s, {@code deadline} and a non-zero
- *       {@code query-timeout-max}; a longer one is accepted, as {@link dev.gamehistory.loader.TimeoutPolicy}
+ *       {@code query-timeout-max}; a longer one is accepted, as {@link dev.gamehistory.loader.settings.TimeoutPolicy}
  *       accepts it: no query runs past the deadline. A non-zero {@code query-timeout-max} must not be
  *       below {@code query-timeout}.
  *   <li>{@code retry.max-backoff} must not be below {@code retry.initial-backoff}; when absent it is

@@ -1,10 +1,14 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.engine;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
-import dev.gamehistory.loader.LoaderSettings;
+import dev.gamehistory.loader.internal.concurrent.DaemonPool;
+import dev.gamehistory.loader.internal.concurrent.Futures;
+import dev.gamehistory.loader.internal.concurrent.SystemTimeSource;
+import dev.gamehistory.loader.internal.text.Plural;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
-package dev.gamehistory.loader;
+package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.internal.Plural;
+import dev.gamehistory.loader.CachingLoader;
+import dev.gamehistory.loader.HistoricalGamesLoader;
+import dev.gamehistory.loader.internal.Internals;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,7 +47,7 @@ public record CachePolicy(boolean enabled, int maximumPlayers, Duration expireAf
 
   /** A readable description, e.g. {@code cache 10000 players for 600000 ms} or {@code no cache}. */
   public String describe() {
-    return enabled ? "cache " + Plural.count(maximumPlayers, "player", "players") + " for " + expireAfterWrite.toMillis()
+    return enabled ? "cache " + Internals.count(maximumPlayers, "player", "players") + " for " + expireAfterWrite.toMillis()
         + " ms" : "no cache";
   }
 }

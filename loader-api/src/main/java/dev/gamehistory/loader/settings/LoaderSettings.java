@@ -1,6 +1,8 @@
-package dev.gamehistory.loader;
+package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.internal.SettingsParser;
+import dev.gamehistory.loader.LoadRequest;
+import dev.gamehistory.loader.PlayerHistoryClient;
+import dev.gamehistory.loader.internal.Internals;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -103,7 +105,7 @@ public record LoaderSettings(
    * @throws LoaderSettingsException naming the key and the value for an unknown key or a bad value
    */
   public static LoaderSettings fromMap(Map<String, String> values, Map<String, String> environment) {
-    return SettingsParser.parse(values, environment);
+    return Internals.parse(values, environment);
   }
 
   /**
@@ -136,7 +138,7 @@ public record LoaderSettings(
 
   /** These settings as the key/value pairs {@link #fromMap(Map)} parses back to equal settings. */
   public Map<String, String> toMap() {
-    return SettingsParser.toMap(this);
+    return Internals.toMap(this);
   }
 
   /** The backend's name: the {@code backend} key, {@code in-memory} when absent. */

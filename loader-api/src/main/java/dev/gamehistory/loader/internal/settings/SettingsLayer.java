@@ -1,6 +1,6 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.settings;
 
-import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;

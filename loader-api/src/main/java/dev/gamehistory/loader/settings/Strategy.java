@@ -1,4 +1,4 @@
-package dev.gamehistory.loader;
+package dev.gamehistory.loader.settings;
 
 import java.util.List;
 import java.util.stream.Collectors;

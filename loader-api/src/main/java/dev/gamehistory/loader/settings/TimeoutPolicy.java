@@ -1,5 +1,6 @@
-package dev.gamehistory.loader;
+package dev.gamehistory.loader.settings;
 
+import dev.gamehistory.loader.DeadlineExceededException;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.settings;
 
-import dev.gamehistory.loader.SettingsSources.KnownKey;
+import dev.gamehistory.loader.settings.SettingsSources.KnownKey;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The catalogue of settings keys: the loader's own, then those reserved for the backends, each with
  * its environment variable, description and default. The one place that lists them; published
- * through {@link dev.gamehistory.loader.SettingsSources#knownKeys()}.
+ * through {@link dev.gamehistory.loader.settings.SettingsSources#knownKeys()}.
  */
 public final class SettingsKeys {
 

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.concurrent;
 
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.HistoricalGamesLoader;

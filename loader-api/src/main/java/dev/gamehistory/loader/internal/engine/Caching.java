@@ -1,11 +1,13 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.engine;
 
-import dev.gamehistory.loader.CachePolicy;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
-import dev.gamehistory.loader.LoaderSettings;
-import dev.gamehistory.loader.LoaderSettingsException;
+import dev.gamehistory.loader.internal.concurrent.SystemTimeSource;
+import dev.gamehistory.loader.internal.settings.SettingsKeys;
+import dev.gamehistory.loader.settings.CachePolicy;
+import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.spi.CachingLoaderProvider;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.TimeSource;

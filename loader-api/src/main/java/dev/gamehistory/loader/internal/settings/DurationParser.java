@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.settings;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.engine;
 
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.DeadlineExceededException;
@@ -15,9 +15,12 @@ import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.QueryStart;
 import dev.gamehistory.loader.QueryTimeoutException;
 import dev.gamehistory.loader.ReportEvent;
-import dev.gamehistory.loader.RetryPolicy;
-import dev.gamehistory.loader.Strategy;
-import dev.gamehistory.loader.TimeoutPolicy;
+import dev.gamehistory.loader.internal.concurrent.Futures;
+import dev.gamehistory.loader.internal.concurrent.TimeMath;
+import dev.gamehistory.loader.internal.text.Plural;
+import dev.gamehistory.loader.settings.RetryPolicy;
+import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.settings.TimeoutPolicy;
 import dev.gamehistory.loader.spi.QueryResult;
 import dev.gamehistory.loader.spi.TimeSource;
 import dev.gamehistory.loader.spi.WindowQuery;

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.text;
 
 /** A count with its noun in the right number, for messages and reports: {@code 1 query}, {@code 2 queries}. */
 public final class Plural {

@@ -1,7 +1,7 @@
-package dev.gamehistory.loader;
+package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.internal.DurationParser;
-import dev.gamehistory.loader.internal.Plural;
+import dev.gamehistory.loader.PlayerHistoryClient;
+import dev.gamehistory.loader.internal.Internals;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -44,6 +44,6 @@ public record BatchingPolicy(Duration maxDelay, int maxPlayers) {
 
   /** A readable description, e.g. {@code batch up to 500 players within 5ms}. */
   public String describe() {
-    return "batch up to " + Plural.count(maxPlayers, "player", "players") + " within " + DurationParser.format(maxDelay);
+    return "batch up to " + Internals.count(maxPlayers, "player", "players") + " within " + Internals.format(maxDelay);
   }
 }

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.engine;
 
 import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGame;

@@ -1,8 +1,6 @@
-package dev.gamehistory.loader;
+package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.internal.SettingsKeys;
-import dev.gamehistory.loader.internal.SettingsLayer;
-import dev.gamehistory.loader.internal.SettingsParser;
+import dev.gamehistory.loader.internal.Internals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,11 +38,11 @@ public final class SettingsSources {
   public static final String DEFAULT_ORIGIN = "default";
 
   /** The key of errors about reading a settings file. */
-  public static final String CONFIG_KEY = SettingsLayer.CONFIG_KEY;
+  public static final String CONFIG_KEY = Internals.CONFIG_KEY;
 
-  private final List<SettingsLayer> layers;
+  private final List<Internals.Layer> layers;
 
-  private SettingsSources(List<SettingsLayer> layers) {
+  private SettingsSources(List<Internals.Layer> layers) {
     this.layers = List.copyOf(layers);
   }
 
@@ -59,7 +57,7 @@ public final class SettingsSources {
    * @throws LoaderSettingsException as {@link LoaderSettings#fromMap(Map, Map)} does
    */
   public Resolved resolve() {
-    return SettingsParser.resolve(layers);
+    return Internals.resolve(layers);
   }
 
   /**
@@ -67,7 +65,7 @@ public final class SettingsSources {
    * its environment variable, a one-line description and its default as text.
    */
   public static Map<String, KnownKey> knownKeys() {
-    return SettingsKeys.catalogue();
+    return Internals.knownKeys();
   }
 
   /**
@@ -78,12 +76,12 @@ public final class SettingsSources {
    *     when the file cannot be read or is malformed
    */
   public static Map<String, String> readProperties(Path file) {
-    return SettingsLayer.readProperties(file);
+    return Internals.readProperties(file);
   }
 
   /** Collects the layers of a {@link SettingsSources}; later layers override earlier ones. */
   public static final class Builder {
-    private final List<SettingsLayer> layers = new ArrayList<>();
+    private final List<Internals.Layer> layers = new ArrayList<>();
 
     private Builder() {}
 
@@ -92,7 +90,7 @@ public final class SettingsSources {
      * {@link Resolved#entries()}, e.g. {@code file /etc/hgl.properties} or {@code --set}.
      */
     public Builder add(String origin, Map<String, String> values) {
-      layers.add(SettingsLayer.values(Objects.requireNonNull(origin, "origin"), values));
+      layers.add(Internals.valuesLayer(Objects.requireNonNull(origin, "origin"), values));
       return this;
     }
 
@@ -104,7 +102,7 @@ public final class SettingsSources {
      *     when the file cannot be read or is malformed
      */
     public Builder file(Path file) {
-      layers.add(SettingsLayer.file(Objects.requireNonNull(file, "file")));
+      layers.add(Internals.fileLayer(Objects.requireNonNull(file, "file")));
       return this;
     }
 
@@ -119,7 +117,7 @@ public final class SettingsSources {
         plain.put(key, value.value());
         origins.put(key, value.origin());
       });
-      layers.add(SettingsLayer.sourced(plain, origins));
+      layers.add(Internals.sourcedLayer(plain, origins));
       return this;
     }
 
@@ -130,7 +128,7 @@ public final class SettingsSources {
      * have the origin {@code environment variable HGL_...}.
      */
     public Builder environment(Map<String, String> environment) {
-      layers.add(SettingsLayer.environment(environment));
+      layers.add(Internals.environmentLayer(environment));
       return this;
     }
 

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.internal;
+package dev.gamehistory.loader.internal.concurrent;
 
 import java.util.List;
 import java.util.Set;
