@@ -61,7 +61,7 @@ public interface HistoricalGamesLoader extends AutoCloseable {
 
   /** A request builder with this loader's default lookback days and max games. */
   default LoadRequest.Builder newRequest(java.time.LocalDate gameDate, java.util.Collection<String> players) {
-    return settings().newRequest(gameDate, players);
+    return LoadRequest.builder(gameDate, settings()).players(players);
   }
 
   /**

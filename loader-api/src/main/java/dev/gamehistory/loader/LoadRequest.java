@@ -1,5 +1,7 @@
 package dev.gamehistory.loader;
 
+import dev.gamehistory.loader.internal.Internals;
+import dev.gamehistory.loader.settings.LoaderSettings;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -52,8 +54,8 @@ public record LoadRequest(
     Objects.requireNonNull(gameDate, "gameDate");
     Objects.requireNonNull(deadline, "deadline");
     players = distinctPlayers(players);
-    checkLookbackDays(lookbackDays);
-    checkMaxGames(maxGames);
+    Internals.checkLookbackDays(lookbackDays);
+    Internals.checkMaxGames(maxGames);
     if (gameDate.isAfter(MAX_DATE) || gameDate.minusDays(lookbackDays).isBefore(MIN_DATE)) {
       throw new IllegalArgumentException("the window " + gameDate.minusDays(lookbackDays) + " .. " + gameDate
           + " (gameDate " + gameDate + ", lookbackDays " + lookbackDays + ") must lie within " + MIN_DATE + " .. "
@@ -74,6 +76,14 @@ public record LoadRequest(
     return new Builder(gameDate);
   }
 
+  /**
+   * A builder for a request on the given game date with the lookback days and max games of
+   * {@code settings}, as {@link HistoricalGamesLoader#newRequest} makes one.
+   */
+  public static Builder builder(LocalDate gameDate, LoaderSettings settings) {
+    return new Builder(gameDate).lookbackDays(settings.lookbackDays()).maxGames(settings.maxGames());
+  }
+
   /** A builder holding this request's values. */
   public Builder toBuilder() {
     return new Builder(gameDate)
@@ -91,29 +101,6 @@ public record LoadRequest(
   /** The day after the window, exclusive: the game date. */
   public LocalDate windowEnd() {
     return gameDate;
-  }
-
-  /**
-   * Checks a window length as a request does.
-   *
-   * @throws IllegalArgumentException naming {@code lookbackDays} and the value when out of 1..{@value #MAX_LOOKBACK_DAYS}
-   */
-  public static void checkLookbackDays(int lookbackDays) {
-    if (lookbackDays < 1 || lookbackDays > MAX_LOOKBACK_DAYS) {
-      throw new IllegalArgumentException(
-          "lookbackDays must be between 1 and " + MAX_LOOKBACK_DAYS + " but was " + lookbackDays);
-    }
-  }
-
-  /**
-   * Checks a number of games as a request does.
-   *
-   * @throws IllegalArgumentException naming {@code maxGames} and the value when out of 1..{@value #MAX_MAX_GAMES}
-   */
-  public static void checkMaxGames(int maxGames) {
-    if (maxGames < 1 || maxGames > MAX_MAX_GAMES) {
-      throw new IllegalArgumentException("maxGames must be between 1 and " + MAX_MAX_GAMES + " but was " + maxGames);
-    }
   }
 
   private static List<String> distinctPlayers(List<String> players) {

@@ -192,7 +192,7 @@ final class BenchCommand implements Callable<Integer> {
       for (int count : counts) {
         for (Candidate candidate : candidates) {
           LoaderSettings settings = base.toBuilder().strategy(candidate.strategy()).build();
-          combinations.add(new Combination(count, candidate, settings.newRequest(date, lookups.get(count)).build()));
+          combinations.add(new Combination(count, candidate, LoadRequest.builder(date, settings).players(lookups.get(count)).build()));
         }
       }
       for (int round = 1; round <= warmupCount; round++) {

@@ -377,7 +377,7 @@ final class CompareCommand implements Callable<Integer> {
         List<Side> order = order(sides, round);
         String label = round == 0 ? "warm-up" : "round " + round + "/" + roundCount;
         for (int count : counts) {
-          LoadRequest request = base.newRequest(date, lookups.get(count)).build();
+          LoadRequest request = LoadRequest.builder(date, base).players(lookups.get(count)).build();
           for (Side side : order) {
             progress.show("hgl compare: " + label + ", " + TextReport.count(count, "player") + ", " + side.name());
             Run run = side.bare() ? runBare(bare, sql, request, counter)

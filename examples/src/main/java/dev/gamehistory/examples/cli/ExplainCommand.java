@@ -125,7 +125,7 @@ final class ExplainCommand implements Callable<Integer> {
         : TextReport.count(players.size(), "player") + " of --players-file";
     out.println();
     out.printf(Locale.ROOT, "dry run: %s on %s%s%n", who, date, givenDate == null ? " (today; --date to choose)" : "");
-    LoadRequest request = settings.newRequest(date, players).build();
+    LoadRequest request = LoadRequest.builder(date, settings).players(players).build();
     Progress progress = Progress.of(context, Hgl.err(spec));
     progress.show("hgl: dry-running the first queries of " + settings.strategy().describe() + " ...");
     CostEstimate estimate;

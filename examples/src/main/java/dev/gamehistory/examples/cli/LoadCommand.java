@@ -69,7 +69,7 @@ final class LoadCommand implements Callable<Integer> {
           : requestOptions.players(count, "--players", backend);
       LocalDate fallbackDate = backend.rows().flatMap(Backend.Rows::lastGameDate).orElse(null);
       LocalDate date = requestOptions.date(fallbackDate, backend.name());
-      request = settings.newRequest(date, lookups).build();
+      request = LoadRequest.builder(date, settings).players(lookups).build();
     } catch (RuntimeException e) {
       backend.close();
       throw e;

@@ -19,7 +19,6 @@ import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.GamesQueryProvider;
-import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;

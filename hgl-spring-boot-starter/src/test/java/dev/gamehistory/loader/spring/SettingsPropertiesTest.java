@@ -7,8 +7,6 @@ import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.settings.SettingsSources;
 import dev.gamehistory.loader.settings.Strategy;
-import dev.gamehistory.loader.spring.internal.EnvironmentSettings;
-import dev.gamehistory.loader.spring.internal.LoaderSettingsFailureAnalyzer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -3,9 +3,11 @@ package dev.gamehistory.loader.internal;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
+import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.internal.batching.Batcher;
 import dev.gamehistory.loader.internal.concurrent.Futures;
+import dev.gamehistory.loader.internal.engine.AttemptContext;
 import dev.gamehistory.loader.internal.engine.Caching;
 import dev.gamehistory.loader.internal.settings.DurationParser;
 import dev.gamehistory.loader.internal.settings.SettingsKeys;
@@ -17,9 +19,11 @@ import dev.gamehistory.loader.settings.CachePolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.SettingsSources;
 import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +53,37 @@ public final class Internals {
   /** A duration as settings write it: {@code 500ms}, {@code 30s}, {@code 1.5s}. */
   public static String format(Duration duration) {
     return DurationParser.format(duration);
+  }
+
+  // ---- requests -------------------------------------------------------------------------------
+
+  /** The window a request and the settings start from, in days. */
+  public static final int DEFAULT_LOOKBACK_DAYS = LoadRequest.DEFAULT_LOOKBACK_DAYS;
+  /** The number of games a request and the settings start from. */
+  public static final int DEFAULT_MAX_GAMES = LoadRequest.DEFAULT_MAX_GAMES;
+
+  /**
+   * Checks a window length as a request and the settings do.
+   *
+   * @throws IllegalArgumentException naming {@code lookbackDays} and the value when out of range
+   */
+  public static void checkLookbackDays(int lookbackDays) {
+    if (lookbackDays < 1 || lookbackDays > LoadRequest.MAX_LOOKBACK_DAYS) {
+      throw new IllegalArgumentException(
+          "lookbackDays must be between 1 and " + LoadRequest.MAX_LOOKBACK_DAYS + " but was " + lookbackDays);
+    }
+  }
+
+  /**
+   * Checks a number of games as a request and the settings do.
+   *
+   * @throws IllegalArgumentException naming {@code maxGames} and the value when out of range
+   */
+  public static void checkMaxGames(int maxGames) {
+    if (maxGames < 1 || maxGames > LoadRequest.MAX_MAX_GAMES) {
+      throw new IllegalArgumentException(
+          "maxGames must be between 1 and " + LoadRequest.MAX_MAX_GAMES + " but was " + maxGames);
+    }
   }
 
   // ---- loaders --------------------------------------------------------------------------------
@@ -123,6 +158,63 @@ public final class Internals {
       @Override
       public void close() {
         batcher.close();
+      }
+    };
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  /** A query's context whose cancellation its holder controls, as the engine controls its own. */
+  public interface ControlledContext extends QueryContext {
+    /** Cancels the query: wakes every waiter and runs the cancel actions on the calling thread. */
+    void cancel();
+  }
+
+  /**
+   * The engine's own context for attempt {@code attempt} of query {@code queryId}, whose deadline is
+   * {@code timeout} from now on {@code time}; cancel actions run on the cancelling thread.
+   */
+  public static ControlledContext queryContext(String queryId, int attempt, TimeSource time, Duration timeout) {
+    AttemptContext context = new AttemptContext(queryId, attempt, time, timeout, Runnable::run);
+    return new ControlledContext() {
+      @Override
+      public String queryId() {
+        return context.queryId();
+      }
+
+      @Override
+      public int attempt() {
+        return context.attempt();
+      }
+
+      @Override
+      public Instant deadline() {
+        return context.deadline();
+      }
+
+      @Override
+      public Duration remaining() {
+        return context.remaining();
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return context.isCancelled();
+      }
+
+      @Override
+      public void onCancel(Runnable action) {
+        context.onCancel(action);
+      }
+
+      @Override
+      public boolean awaitCancellation(Duration max) throws InterruptedException {
+        return context.awaitCancellation(max);
+      }
+
+      @Override
+      public void cancel() {
+        context.cancel();
       }
     };
   }

@@ -1,12 +1,11 @@
 package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.internal.Internals;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link PlayerHistoryClient} gathers single-player calls into loads: a call waits at most
+ * How a {@link dev.gamehistory.loader.PlayerHistoryClient} gathers single-player calls into loads: a call waits at most
  * {@code maxDelay} for others on the same game date and window, and a gathering of
  * {@code maxPlayers} distinct players is sent at once.
  *

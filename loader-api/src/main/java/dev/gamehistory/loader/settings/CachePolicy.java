@@ -1,7 +1,5 @@
 package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.CachingLoader;
-import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.internal.Internals;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,10 +7,10 @@ import java.util.Objects;
 /**
  * The result cache of a loader: whether loads go through it, how many players' histories it keeps
  * and for how long. A cached history is keyed by (player, game date, lookback days, max games); only
- * loaded players are kept, never a failure. See {@link CachingLoader}.
+ * loaded players are kept, never a failure. See {@link dev.gamehistory.loader.CachingLoader}.
  *
- * @param enabled whether {@link HistoricalGamesLoader.Builder#build()} and
- *     {@link HistoricalGamesLoader#fromSettings} put a cache in front of the engine
+ * @param enabled whether {@link dev.gamehistory.loader.HistoricalGamesLoader.Builder#build()} and
+ *     {@link dev.gamehistory.loader.HistoricalGamesLoader#fromSettings} put a cache in front of the engine
  * @param maximumPlayers the most histories kept, 1..10,000,000; beyond it the least useful go first
  * @param expireAfterWrite how long a history is kept after it was loaded; positive
  */

@@ -1,7 +1,5 @@
 package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.LoadRequest;
-import dev.gamehistory.loader.PlayerHistoryClient;
 import dev.gamehistory.loader.internal.Internals;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +21,7 @@ import java.util.TreeMap;
  * @param maxGames games per player used by {@link #newRequest}, 1..1000
  * @param backendProperties the backend's settings, by key
  * @param cache the result cache in front of the engine; disabled by default
- * @param batching how a {@link PlayerHistoryClient} over the loader gathers single-player calls
+ * @param batching how a {@link dev.gamehistory.loader.PlayerHistoryClient} over the loader gathers single-player calls
  */
 public record LoaderSettings(
     Strategy strategy,
@@ -45,8 +43,8 @@ public record LoaderSettings(
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(batching, "batching");
-    LoadRequest.checkLookbackDays(lookbackDays);
-    LoadRequest.checkMaxGames(maxGames);
+    Internals.checkLookbackDays(lookbackDays);
+    Internals.checkMaxGames(maxGames);
     // A batching window of one's own must end before the deadline, or no batched call could be answered.
     if (!batching.equals(BatchingPolicy.defaults()) && batching.maxDelay().compareTo(timeouts.deadline()) >= 0) {
       throw new IllegalArgumentException("batching.maxDelay must be shorter than the deadline ("
@@ -146,18 +144,13 @@ public record LoaderSettings(
     return backendProperties.getOrDefault("backend", DEFAULT_BACKEND);
   }
 
-  /** A request builder for the given date and players with this loader's lookback days and max games. */
-  public LoadRequest.Builder newRequest(java.time.LocalDate gameDate, java.util.Collection<String> players) {
-    return LoadRequest.builder(gameDate).players(players).lookbackDays(lookbackDays).maxGames(maxGames);
-  }
-
   /** Builds {@link LoaderSettings}; starts from the defaults. */
   public static final class Builder {
     private Strategy strategy = Strategy.adaptive();
     private TimeoutPolicy timeouts = TimeoutPolicy.defaults();
     private RetryPolicy retry = RetryPolicy.defaults();
-    private int lookbackDays = LoadRequest.DEFAULT_LOOKBACK_DAYS;
-    private int maxGames = LoadRequest.DEFAULT_MAX_GAMES;
+    private int lookbackDays = Internals.DEFAULT_LOOKBACK_DAYS;
+    private int maxGames = Internals.DEFAULT_MAX_GAMES;
     private Map<String, String> backendProperties = new TreeMap<>();
     private CachePolicy cache = CachePolicy.disabled();
     private BatchingPolicy batching = BatchingPolicy.defaults();

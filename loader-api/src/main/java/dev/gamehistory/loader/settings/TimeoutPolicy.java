@@ -1,6 +1,5 @@
 package dev.gamehistory.loader.settings;
 
-import dev.gamehistory.loader.DeadlineExceededException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,11 +10,11 @@ import java.util.Objects;
  * {@code maxQueryTimeout} (zero: no cap), and never past the load's deadline. With
  * {@code perPlayer} zero the per-query timeout is fixed. On a per-query timeout the engine cancels
  * the query through the backend. The whole load ends by {@code deadline}, measured from its start:
- * players still outstanding then fail with {@link DeadlineExceededException}.
+ * players still outstanding then fail with {@link dev.gamehistory.loader.DeadlineExceededException}.
  *
  * <p>A {@code queryTimeout} longer than {@code deadline} is valid, here and in settings parsed from
  * text ({@code query-timeout}, {@code deadline}): the query is cut at the deadline, and its players
- * fail with {@link DeadlineExceededException} (a {@code query-timeout} left unset in settings is the
+ * fail with {@link dev.gamehistory.loader.DeadlineExceededException} (a {@code query-timeout} left unset in settings is the
  * shortest of 20 s, the deadline and a non-zero {@code query-timeout-max}).
  *
  * @param queryTimeout the per-query timeout, or its base when scaled; positive

@@ -1,6 +1,5 @@
 package dev.gamehistory.loader.inmemory;
 
-import dev.gamehistory.loader.inmemory.internal.CsvTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -3,7 +3,6 @@ package dev.gamehistory.loader.inmemory;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadCancelledException;
-import dev.gamehistory.loader.inmemory.internal.WindowIndex;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;

@@ -1,6 +1,5 @@
 package dev.gamehistory.loader.inmemory;
 
-import dev.gamehistory.loader.inmemory.internal.Names;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.LocalDate;

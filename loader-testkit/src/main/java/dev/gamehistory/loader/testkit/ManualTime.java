@@ -2,8 +2,6 @@ package dev.gamehistory.loader.testkit;
 
 import dev.gamehistory.loader.spi.LoaderWork;
 import dev.gamehistory.loader.spi.TimeSource;
-import dev.gamehistory.loader.testkit.internal.ManualScheduler;
-import dev.gamehistory.loader.testkit.internal.ManualWork;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

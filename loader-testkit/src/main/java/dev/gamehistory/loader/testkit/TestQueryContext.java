@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.testkit;
 
-import dev.gamehistory.loader.internal.engine.AttemptContext;
+import dev.gamehistory.loader.internal.Internals;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public final class TestQueryContext implements QueryContext {
 
-  private final AttemptContext context;
+  private final Internals.ControlledContext context;
 
   private TestQueryContext(String queryId, int attempt, TimeSource time, Duration timeout) {
     Objects.requireNonNull(queryId, "queryId");
@@ -26,7 +26,7 @@ public final class TestQueryContext implements QueryContext {
       throw new IllegalArgumentException("timeout must not be negative but was " + timeout);
     }
     // The engine's own context, with cancel actions run on the cancelling thread.
-    this.context = new AttemptContext(queryId, attempt, time, timeout, Runnable::run);
+    this.context = Internals.queryContext(queryId, attempt, time, timeout);
   }
 
   /** A context {@code test-1}, attempt 1, whose deadline is {@code timeout} from now. */

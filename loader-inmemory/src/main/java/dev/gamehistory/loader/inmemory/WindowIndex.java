@@ -1,7 +1,6 @@
-package dev.gamehistory.loader.inmemory.internal;
+package dev.gamehistory.loader.inmemory;
 
 import dev.gamehistory.loader.HistoricalGame;
-import dev.gamehistory.loader.inmemory.GameRow;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -20,7 +19,7 @@ import java.util.OptionalInt;
  * window queries with the semantics contract: rank in that order, rest days to the next row in that
  * order inside the window.
  */
-public final class WindowIndex {
+final class WindowIndex {
 
   /**
    * The deterministic order of a player's games: {@code game_date DESC, opponent_team_abbr ASC,

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.spring.internal;
+package dev.gamehistory.loader.spring;
 
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.settings.SettingsSources;
@@ -21,7 +21,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  *     Reason: must be an integer between 1 and 10000; got '0'
  * </pre>
  */
-public final class LoaderSettingsFailureAnalyzer extends AbstractFailureAnalyzer<LoaderSettingsException> {
+final class LoaderSettingsFailureAnalyzer extends AbstractFailureAnalyzer<LoaderSettingsException> {
 
   /** Called by Spring Boot. */
   public LoaderSettingsFailureAnalyzer() {}

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.inmemory.internal;
+package dev.gamehistory.loader.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

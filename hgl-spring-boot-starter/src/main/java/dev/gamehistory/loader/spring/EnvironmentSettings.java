@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.spring.internal;
+package dev.gamehistory.loader.spring;
 
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.settings.SettingsSources;
@@ -50,7 +50,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  *       source "commandLineArgs"}; every settings message names it.
  * </ul>
  */
-public final class EnvironmentSettings {
+final class EnvironmentSettings {
 
   /** The property prefix of every setting. */
   public static final String PREFIX = "hgl";

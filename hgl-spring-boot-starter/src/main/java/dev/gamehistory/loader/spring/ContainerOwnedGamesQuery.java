@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.spring.internal;
+package dev.gamehistory.loader.spring;
 
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryContext;
@@ -10,7 +10,7 @@ import java.util.Objects;
  * A backend bean as the loader sees it: every call goes to the bean but {@link #close()}, which
  * does nothing, since the container closes the bean itself (after the loader, which depends on it).
  */
-public final class ContainerOwnedGamesQuery implements GamesQuery {
+final class ContainerOwnedGamesQuery implements GamesQuery {
 
   private final GamesQuery backend;
 

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.spring.internal;
+package dev.gamehistory.loader.spring;
 
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
@@ -10,7 +10,7 @@ import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
 
 /** Finds the backend the {@code backend} setting names, as {@code HistoricalGamesLoader.fromSettings} does. */
-public final class Backends {
+final class Backends {
 
   private Backends() {}
 

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.testkit.internal;
+package dev.gamehistory.loader.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * once on the calling thread. Periodic tasks are supported. {@code shutdown} rejects new tasks and
  * drops the pending ones.
  */
-public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.inmemory.internal;
+package dev.gamehistory.loader.inmemory;
 
 import java.util.HashSet;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /** Makes unique, production-looking player lookups (first and last name, lowercase letters only). */
-public final class Names {
+final class Names {
 
   private static final List<String> FIRST = List.of(
       "aaron", "adam", "alec", "alex", "andre", "anthony", "austin", "ben", "blake", "brandon", "brook", "bruce",

@@ -1,6 +1,5 @@
-package dev.gamehistory.loader.inmemory.internal;
+package dev.gamehistory.loader.inmemory;
 
-import dev.gamehistory.loader.inmemory.CsvFormatException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * CRLF or CR, fields optionally in double quotes (which may hold commas, line breaks and doubled
  * quotes). Empty lines are skipped. A byte-order mark at the start is ignored.
  */
-public final class CsvTokenizer {
+final class CsvTokenizer {
 
   private final String text;
   private final String source;

@@ -1,4 +1,4 @@
-package dev.gamehistory.loader.testkit.internal;
+package dev.gamehistory.loader.testkit;
 
 import dev.gamehistory.loader.spi.LoaderWork;
 import java.time.Duration;
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * task that blocks on something other than a {@link Pause} (a latch the test holds, real I/O) keeps
  * the turn until it returns, so the loader is not idle meanwhile.
  */
-public final class ManualWork implements LoaderWork {
+final class ManualWork implements LoaderWork {
 
   /** The longest real time the loader's work may take to become idle before driving gives up. */
   public static final Duration SETTLE_BOUND = Duration.ofSeconds(30);

@@ -1,0 +1,103 @@
+package dev.gamehistory.loader.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shape of the tree, kept by tests: every package is one concern, and
+ *
+ * <ul>
+ *   <li>no circle runs between packages, in any module, with two exceptions that are the design: a
+ *       public type may call its module's single factory seam (whose implementation speaks of the
+ *       public types again), and the SPI speaks of the core API's types (a backend answers a
+ *       {@code LoadRequest} with {@code HistoricalGame}s) while the core API accepts SPI types;
+ *   <li>public packages import a module's internal packages only through its seam;
+ *   <li>loader-api imports no cloud, Caffeine, Micrometer or Spring type;
+ *   <li>no backend module imports another.
+ * </ul>
+ *
+ * A failure names the offending classes and the dependencies between them.
+ */
+class ArchitectureTest {
+
+  /** The one class of each module through which its public types reach its internals. */
+  static final Set<String> SEAMS = Set.of(
+      "dev.gamehistory.loader.internal.Internals",
+      "dev.gamehistory.loader.cache.internal.CaffeineCachingLoader",
+      "dev.gamehistory.loader.bigquery.internal.BigQueryInternals");
+
+  private static final String CORE = "dev.gamehistory.loader";
+  private static final String SPI = "dev.gamehistory.loader.spi";
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.gamehistory");
+  }
+
+  @Test
+  void packages_formNoCircle() {
+    SlicesRuleDefinition.slices().matching("dev.gamehistory.(**)")
+        .should().beFreeOfCycles()
+        .ignoreDependency(DescribedPredicate.describe("a public type",
+                (JavaClass origin) -> isPublic(topLevel(origin))),
+            DescribedPredicate.describe("a module's seam", (JavaClass target) -> SEAMS.contains(topLevel(target))))
+        .ignoreDependency(DescribedPredicate.describe("the SPI", (JavaClass origin) -> origin.getPackageName().equals(SPI)),
+            DescribedPredicate.describe("the core API", (JavaClass target) -> target.getPackageName().equals(CORE)))
+        .check(classes);
+  }
+
+  @Test
+  void publicPackages_importInternalsOnlyThroughTheSeam() {
+    ArchRule rule = noClasses().that().resideOutsideOfPackage("..internal..")
+        .and().resideInAPackage("dev.gamehistory..")
+        .should().dependOnClassesThat(DescribedPredicate.describe(
+            "are internal and not a seam", (JavaClass target) -> target.getPackageName().contains(".internal")
+                && !SEAMS.contains(topLevel(target))));
+    rule.check(classes);
+  }
+
+  @Test
+  void loaderApi_importsNoCloudCacheMetricsOrSpringType() {
+    noClasses().that().resideInAnyPackage("dev.gamehistory.loader", "dev.gamehistory.loader.settings",
+            "dev.gamehistory.loader.spi", "dev.gamehistory.loader.annotations", "dev.gamehistory.loader.internal..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.google..", "com.github.benmanes.caffeine..",
+            "io.micrometer..", "org.springframework..")
+        .check(classes);
+  }
+
+  @Test
+  void backends_importNoOtherBackend() {
+    noClasses().that().resideInAPackage("dev.gamehistory.loader.bigquery..")
+        .should().dependOnClassesThat().resideInAPackage("dev.gamehistory.loader.inmemory..")
+        .check(classes);
+    noClasses().that().resideInAPackage("dev.gamehistory.loader.inmemory..")
+        .should().dependOnClassesThat().resideInAPackage("dev.gamehistory.loader.bigquery..")
+        .check(classes);
+  }
+
+  private static boolean isPublic(String name) {
+    return !name.contains(".internal.");
+  }
+
+  private static String topLevel(JavaClass javaClass) {
+    JavaClass top = javaClass;
+    while (top.getEnclosingClass().isPresent()) {
+      top = top.getEnclosingClass().get();
+    }
+    return top.getName();
+  }
+}
