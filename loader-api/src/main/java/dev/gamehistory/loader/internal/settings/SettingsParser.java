@@ -26,7 +26,7 @@ import static dev.gamehistory.loader.internal.settings.StrategyGrammar.BATCH;
 import static dev.gamehistory.loader.internal.settings.StrategyGrammar.CHUNKED;
 import static dev.gamehistory.loader.internal.settings.StrategyGrammar.PER_PLAYER;
 
-import dev.gamehistory.loader.internal.settings.SettingsInterpreter.Given;
+import dev.gamehistory.loader.internal.settings.GivenValues.Given;
 import dev.gamehistory.loader.internal.settings.StrategyGrammar.Stage;
 import dev.gamehistory.loader.settings.BatchingPolicy;
 import dev.gamehistory.loader.settings.CachePolicy;
