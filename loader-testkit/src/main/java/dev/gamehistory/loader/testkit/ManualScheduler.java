@@ -5,11 +5,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +24,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ReentrantLock advancing = new ReentrantLock();
-  private final PriorityQueue<Task<?>> queue = new PriorityQueue<>();
+  private final PriorityQueue<ManualScheduledTask<?>> queue = new PriorityQueue<>();
   private volatile long now;
   private long sequence;
   private int running;
@@ -59,7 +55,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     try {
       long target = plusSaturated(now, nanos);
       while (true) {
-        Task<?> task;
+        ManualScheduledTask<?> task;
         lock.lock();
         try {
           task = queue.peek();
@@ -105,7 +101,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   public boolean runNextDueBy(long target) {
     advancing.lock();
     try {
-      Task<?> task;
+      ManualScheduledTask<?> task;
       lock.lock();
       try {
         task = queue.peek();
@@ -158,7 +154,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   public long nanosToNextTask() {
     lock.lock();
     try {
-      Task<?> next = queue.peek();
+      ManualScheduledTask<?> next = queue.peek();
       return next == null ? -1 : Math.max(0, next.time - now);
     } finally {
       lock.unlock();
@@ -191,7 +187,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     if (command == null) {
       throw new NullPointerException("command");
     }
-    runNow(new Task<Void>(command, null, now, 0));
+    runNow(new ManualScheduledTask<Void>(this, command, null, now, 0));
   }
 
   @Override
@@ -199,7 +195,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     if (command == null || unit == null) {
       throw new NullPointerException(command == null ? "command" : "unit");
     }
-    return enqueue(new Task<Void>(command, null, timeAfter(delay, unit), 0), delay);
+    return enqueue(new ManualScheduledTask<Void>(this, command, null, timeAfter(delay, unit), 0), delay);
   }
 
   @Override
@@ -207,7 +203,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     if (callable == null || unit == null) {
       throw new NullPointerException(callable == null ? "callable" : "unit");
     }
-    return enqueue(new Task<>(callable, timeAfter(delay, unit), 0), delay);
+    return enqueue(new ManualScheduledTask<>(this, callable, timeAfter(delay, unit), 0), delay);
   }
 
   @Override
@@ -218,7 +214,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     if (period <= 0) {
       throw new IllegalArgumentException("period must be positive but was " + period + " " + unit);
     }
-    return enqueue(new Task<Void>(command, null, timeAfter(initialDelay, unit), unit.toNanos(period)), initialDelay);
+    return enqueue(new ManualScheduledTask<Void>(this, command, null, timeAfter(initialDelay, unit), unit.toNanos(period)), initialDelay);
   }
 
   @Override
@@ -229,13 +225,13 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     if (delay <= 0) {
       throw new IllegalArgumentException("delay must be positive but was " + delay + " " + unit);
     }
-    return enqueue(new Task<Void>(command, null, timeAfter(initialDelay, unit), -unit.toNanos(delay)), initialDelay);
+    return enqueue(new ManualScheduledTask<Void>(this, command, null, timeAfter(initialDelay, unit), -unit.toNanos(delay)), initialDelay);
   }
 
   @Override
   public void shutdown() {
     for (Runnable pending : shutdownNow()) {
-      ((Task<?>) pending).cancel(false);
+      ((ManualScheduledTask<?>) pending).cancel(false);
     }
   }
 
@@ -290,7 +286,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     return "ManualScheduler{now=" + now + " ns, pending=" + pendingTasks() + ", shutdown=" + shutdown + "}";
   }
 
-  private <V> Task<V> enqueue(Task<V> task, long delay) {
+  private <V> ManualScheduledTask<V> enqueue(ManualScheduledTask<V> task, long delay) {
     if (delay <= 0) {
       runNow(task);
       return task;
@@ -306,7 +302,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     return task;
   }
 
-  private void runNow(Task<?> task) {
+  private void runNow(ManualScheduledTask<?> task) {
     lock.lock();
     try {
       rejectIfShutdown();
@@ -322,7 +318,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   /** Counts the task as no longer running and puts a periodic task back for its next time. */
-  private void finished(Task<?> task) {
+  private void finished(ManualScheduledTask<?> task) {
     lock.lock();
     try {
       running--;
@@ -352,7 +348,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
-  private void remove(Task<?> task) {
+  /** Drops a cancelled task from the queue. */
+  void remove(ManualScheduledTask<?> task) {
     lock.lock();
     try {
       if (queue.remove(task)) {
@@ -363,68 +360,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     }
   }
 
-  /** A task with a due time; periodic when {@code period} is not zero (negative: fixed delay). */
-  private final class Task<V> extends FutureTask<V> implements RunnableScheduledFuture<V> {
-    private volatile long time;
-    private volatile long sequence;
-    private final long period;
-
-    Task(Runnable runnable, V result, long time, long period) {
-      super(Executors.callable(runnable, result));
-      this.time = time;
-      this.period = period;
-      this.sequence = nextSequence();
-    }
-
-    Task(Callable<V> callable, long time, long period) {
-      super(callable);
-      this.time = time;
-      this.period = period;
-      this.sequence = nextSequence();
-    }
-
-    @Override
-    public boolean isPeriodic() {
-      return period != 0;
-    }
-
-    @Override
-    public long getDelay(TimeUnit unit) {
-      return unit.convert(time - now, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public int compareTo(Delayed other) {
-      if (other == this) {
-        return 0;
-      }
-      if (other instanceof ManualScheduler.Task<?> task) {
-        int byTime = Long.compare(time, task.time);
-        return byTime != 0 ? byTime : Long.compare(sequence, task.sequence);
-      }
-      return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
-    }
-
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        remove(this);
-      }
-      return cancelled;
-    }
-
-    @Override
-    public void run() {
-      if (isPeriodic()) {
-        runAndReset();
-      } else {
-        super.run();
-      }
-    }
-  }
-
-  private long nextSequence() {
+  /** The next number in scheduling order. */
+  long nextSequence() {
     lock.lock();
     try {
       return sequence++;
