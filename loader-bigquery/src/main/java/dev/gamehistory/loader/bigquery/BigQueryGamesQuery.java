@@ -5,7 +5,6 @@ import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.bigquery.internal.BigQueryInternals;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
-import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.settings.TimeoutPolicy;
 import dev.gamehistory.loader.spi.GamesQuery;
