@@ -2,18 +2,9 @@ package dev.gamehistory.loader.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
 import dev.gamehistory.loader.LoadRequest;
-import dev.gamehistory.loader.bigquery.internal.BigQueryRest;
-import dev.gamehistory.loader.bigquery.internal.BigQuerySettings;
-import dev.gamehistory.loader.bigquery.internal.ClientFactory;
-import dev.gamehistory.loader.bigquery.internal.Column;
-import dev.gamehistory.loader.bigquery.internal.GamesSql;
-import dev.gamehistory.loader.bigquery.internal.Identifiers;
-import dev.gamehistory.loader.bigquery.internal.QueryRunner;
-import dev.gamehistory.loader.bigquery.internal.TableRef;
-import dev.gamehistory.loader.internal.settings.DurationParser;
+import dev.gamehistory.loader.bigquery.internal.BigQueryInternals;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
-import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.settings.TimeoutPolicy;
 import dev.gamehistory.loader.spi.GamesQuery;
@@ -23,7 +14,6 @@ import dev.gamehistory.loader.spi.WindowQuery;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,47 +48,16 @@ public final class BigQueryGamesQuery implements GamesQuery {
   /** The longest {@link #close()} waits for running queries to send their cancels and return. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
-  /**
-   * Whether {@code jobs.query} must create a job ({@code bigquery.job-creation}).
-   *
-   * <p>{@link #OPTIONAL} is BigQuery's short-query mode: a query that finishes within the first wait
-   * runs without a job, which saves BigQuery's job bookkeeping (lower latency) but leaves nothing to
-   * cancel until a job id comes back, and its statistics carry a query id instead of a job id, with
-   * fewer figures. BigQuery still creates a job when the query runs long or its result is large, and
-   * says why ({@code jobCreationReason} in the statistics).
-   */
-  public enum JobCreation {
-    /** Always a job: its id comes back with the first answer, so the query can be cancelled. The default. */
-    REQUIRED("JOB_CREATION_REQUIRED"),
-    /** No job unless BigQuery needs one: BigQuery's {@code JOB_CREATION_OPTIONAL}. */
-    OPTIONAL("JOB_CREATION_OPTIONAL");
-
-    private final String apiValue;
-
-    JobCreation(String apiValue) {
-      this.apiValue = apiValue;
-    }
-
-    /** The value of {@code jobCreationMode} in the request. */
-    public String apiValue() {
-      return apiValue;
-    }
-  }
-
   /** The longest a {@link #check()} or one dry run of {@link #estimate} waits for BigQuery. */
   public static final Duration DRY_RUN_TIMEOUT = Duration.ofSeconds(10);
 
   /** The request {@link #check()} dry-runs: one placeholder player, a one-day window. */
   static final WindowQuery CHECK_QUERY = new WindowQuery(List.of("hgl_check"), LocalDate.of(2000, 1, 2), 1, 1);
 
-  private final GamesSql sql;
-  private final @Nullable String location;
-  private final QueryRunner runner;
+  private final BigQueryInternals.Backend backend;
 
-  private BigQueryGamesQuery(GamesSql sql, @Nullable String location, QueryRunner runner) {
-    this.sql = sql;
-    this.location = location;
-    this.runner = runner;
+  private BigQueryGamesQuery(BigQueryInternals.Backend backend) {
+    this.backend = backend;
   }
 
   /** A builder; a table is required. */
@@ -121,7 +80,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
    */
   @Override
   public QueryResult fetch(WindowQuery query, QueryContext context) {
-    return runner.run(query, context);
+    return backend.fetch(query, context);
   }
 
   /**
@@ -135,17 +94,17 @@ public final class BigQueryGamesQuery implements GamesQuery {
    */
   @Override
   public void check() {
-    runner.dryRun(CHECK_QUERY, DRY_RUN_TIMEOUT);
+    backend.dryRun(CHECK_QUERY, DRY_RUN_TIMEOUT);
   }
 
   /** The statement every query runs, with its named parameters {@code @window_start}, {@code @window_end}, {@code @players} and {@code @max_games}. */
   public String sql() {
-    return sql.sql();
+    return backend.sql();
   }
 
   /** The table the statement reads, as {@code project.dataset.table}. */
   public String table() {
-    return sql.table().toString();
+    return backend.table();
   }
 
   /**
@@ -153,7 +112,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
    * else the client's; empty when neither says, and then BigQuery runs each job where its table is.
    */
   public Optional<String> location() {
-    return Optional.ofNullable(location);
+    return backend.location();
   }
 
   /**
@@ -175,7 +134,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   private long dryRun(WindowQuery query) {
-    return runner.dryRun(query, DRY_RUN_TIMEOUT);
+    return backend.dryRun(query, DRY_RUN_TIMEOUT);
   }
 
   static List<List<String>> initialChunks(List<String> players, Strategy strategy) {
@@ -208,12 +167,12 @@ public final class BigQueryGamesQuery implements GamesQuery {
    */
   @Override
   public void close() {
-    runner.close(CLOSE_GRACE);
+    backend.close(CLOSE_GRACE);
   }
 
   @Override
   public String toString() {
-    return "BigQueryGamesQuery{table=" + table() + ", form=" + sql.form() + "}";
+    return "BigQueryGamesQuery{table=" + table() + ", form=" + backend.form() + "}";
   }
 
   /**
@@ -222,23 +181,21 @@ public final class BigQueryGamesQuery implements GamesQuery {
    * {@link LoaderSettingsException} naming the matching settings key and the value.
    */
   public static final class Builder {
-
-
     private @Nullable BigQuery client;
-    private @Nullable BigQuerySettings settings;
+    private BigQueryInternals.@Nullable Settings settings;
     private Duration deadline = TimeoutPolicy.DEFAULT_DEADLINE;
     private @Nullable String project;
-    private @Nullable TableRef table;
+    private @Nullable String table;
     private @Nullable String location;
     private Map<String, String> labels = Map.of();
     private OptionalLong maximumBytesBilled = OptionalLong.empty();
-    private final Map<Column, String> columns = new EnumMap<>(Column.class);
+    private final Map<String, String> columns = new LinkedHashMap<>();
     private OptionalLong pageSize = OptionalLong.empty();
-    private Duration waitSlice = BigQuerySettings.DEFAULT_WAIT_SLICE;
-    private Duration firstWait = BigQuerySettings.DEFAULT_FIRST_WAIT;
+    private Duration waitSlice = BigQueryInternals.DEFAULT_WAIT_SLICE;
+    private Duration firstWait = BigQueryInternals.DEFAULT_FIRST_WAIT;
     private JobCreation jobCreation = JobCreation.REQUIRED;
-    private int readAttempts = BigQuerySettings.DEFAULT_READ_ATTEMPTS;
-    private GamesSql.Form form = GamesSql.Form.QUALIFY;
+    private int readAttempts = BigQueryInternals.DEFAULT_READ_ATTEMPTS;
+    private String form = BigQueryInternals.DEFAULT_FORM;
 
     private Builder() {}
 
@@ -255,7 +212,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
      * @throws LoaderSettingsException naming the key and the value for an unknown key or a bad value
      */
     public Builder fromSettings(LoaderSettings loaderSettings) {
-      BigQuerySettings parsed = BigQuerySettings.parse(loaderSettings.backendProperties());
+      BigQueryInternals.Settings parsed = BigQueryInternals.settings(loaderSettings.backendProperties());
       this.settings = parsed;
       this.deadline = loaderSettings.timeouts().deadline();
       parsed.project().ifPresent(p -> this.project = p);
@@ -277,7 +234,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
 
     /** The table, {@code project.dataset.table} or {@code dataset.table} (then in the client's project). */
     public Builder table(String table) {
-      this.table = TableRef.parse(BigQuerySettings.TABLE, Objects.requireNonNull(table, "table"));
+      this.table = BigQueryInternals.table(Objects.requireNonNull(table, "table"));
       return this;
     }
 
@@ -287,32 +244,20 @@ public final class BigQueryGamesQuery implements GamesQuery {
      * either, none is sent and BigQuery runs each job where its table is.
      */
     public Builder location(String location) {
-      this.location = Identifiers.location(BigQuerySettings.LOCATION, Objects.requireNonNull(location, "location"));
+      this.location = BigQueryInternals.location(Objects.requireNonNull(location, "location"));
       return this;
     }
 
     /** The most bytes one query may bill; BigQuery fails a query that would bill more. */
     public Builder maximumBytesBilled(long bytes) {
-      if (bytes <= 0) {
-        throw Identifiers.error(BigQuerySettings.MAXIMUM_BYTES_BILLED, Long.toString(bytes),
-            "must be a positive whole number of bytes");
-      }
+      BigQueryInternals.checkMaximumBytesBilled(bytes);
       this.maximumBytesBilled = OptionalLong.of(bytes);
       return this;
     }
 
     /** Labels put on every job, by BigQuery's label rules. */
     public Builder labels(Map<String, String> labels) {
-      String key = BigQuerySettings.LABELS;
-      String text = labels.toString();
-      Map<String, String> checked = new LinkedHashMap<>();
-      labels.forEach((k, v) -> checked.put(
-          Identifiers.labelKey(key, text, k), Identifiers.labelValue(key, text, k, v)));
-      if (checked.size() > BigQuerySettings.MAX_LABELS) {
-        throw Identifiers.error(key, text,
-            "at most " + BigQuerySettings.MAX_LABELS + " labels are allowed, not " + checked.size());
-      }
-      this.labels = Map.copyOf(checked);
+      this.labels = BigQueryInternals.labels(labels);
       return this;
     }
 
@@ -321,8 +266,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
      * {@code player_lookup, game_date, opponent_team_abbr, points, minutes_played}.
      */
     public Builder column(String field, String column) {
-      String key = BigQuerySettings.COLUMNS + field;
-      columns.put(BigQuerySettings.column(key, column), Identifiers.column(key, column));
+      columns.put(field, BigQueryInternals.column(field, column));
       return this;
     }
 
@@ -344,7 +288,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
      */
     public Builder waitSlice(Duration waitSlice) {
       Objects.requireNonNull(waitSlice, "waitSlice");
-      BigQuerySettings.checkWaitSlice(BigQuerySettings.WAIT_SLICE, DurationParser.format(waitSlice), waitSlice);
+      BigQueryInternals.checkWaitSlice(waitSlice);
       this.waitSlice = waitSlice;
       return this;
     }
@@ -358,7 +302,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
      */
     public Builder firstWait(Duration firstWait) {
       Objects.requireNonNull(firstWait, "firstWait");
-      BigQuerySettings.checkWaitSlice(BigQuerySettings.FIRST_WAIT, DurationParser.format(firstWait), firstWait);
+      BigQueryInternals.checkFirstWait(firstWait);
       this.firstWait = firstWait;
       return this;
     }
@@ -374,13 +318,16 @@ public final class BigQueryGamesQuery implements GamesQuery {
      * backoff within the time left, 1..20; default 4. The job is not re-run for a failed read.
      */
     public Builder readAttempts(int readAttempts) {
-      this.readAttempts = BigQuerySettings.readAttempts(BigQuerySettings.READ_ATTEMPTS, Integer.toString(readAttempts));
+      this.readAttempts = BigQueryInternals.readAttempts(readAttempts);
       return this;
     }
 
-    /** Selects the statement's form; for comparisons, the default is {@link GamesSql.Form#QUALIFY}. */
-    Builder form(GamesSql.Form form) {
-      this.form = Objects.requireNonNull(form, "form");
+    /**
+     * Selects the statement's form by its name, {@code QUALIFY} (the default) or {@code ARRAY_AGG};
+     * for comparisons of the forms, not API.
+     */
+    Builder form(String form) {
+      this.form = BigQueryInternals.form(Objects.requireNonNull(form, "form"));
       return this;
     }
 
@@ -390,29 +337,8 @@ public final class BigQueryGamesQuery implements GamesQuery {
      * @throws LoaderSettingsException when no table is set, or no client was given and none can be built
      */
     public BigQueryGamesQuery build() {
-      if (table == null) {
-        throw new LoaderSettingsException(BigQuerySettings.TABLE, null, BigQuerySettings.TABLE
-            + ": required by the bigquery backend, e.g. my-project.nba.player_game_summary or nba.player_game_summary");
-      }
-      BigQuerySettings base = settings != null ? settings : BigQuerySettings.parse(Map.of());
-      BigQuery bigquery = client;
-      if (bigquery == null) {
-        BigQuerySettings effective = new BigQuerySettings(
-            Optional.ofNullable(project), Optional.of(table), Optional.ofNullable(location), base.host(),
-            maximumBytesBilled, labels, base.credentials(), columns, waitSlice, firstWait, jobCreation, readAttempts);
-        bigquery = ClientFactory.create(effective, deadline);
-      }
-      String jobLocation = location != null ? location : bigquery.getOptions().getLocation();
-      String tableProject = project != null && table.project() == null ? project : bigquery.getOptions().getProjectId();
-      TableRef resolved = table.withDefaultProject(tableProject);
-      Map<Column, String> names = new EnumMap<>(Column.class);
-      for (Column column : Column.values()) {
-        names.put(column, columns.getOrDefault(column, column.field()));
-      }
-      GamesSql statement = new GamesSql(resolved, names, form);
-      QueryRunner runner = new QueryRunner(BigQueryRest.of(bigquery), statement, jobLocation, labels,
-          maximumBytesBilled, pageSize, waitSlice, firstWait, jobCreation, QueryRunner.readRetry(readAttempts));
-      return new BigQueryGamesQuery(statement, jobLocation, runner);
+      return new BigQueryGamesQuery(BigQueryInternals.gamesQuery(client, settings, deadline, project, table, location,
+          labels, maximumBytesBilled, columns, pageSize, waitSlice, firstWait, jobCreation, readAttempts, form));
     }
   }
 }

@@ -40,8 +40,8 @@ class SqlFormsEmulatorIT {
         .retry(RetryPolicy.none())
         .backendProperties(emulator.backendProperties(table))
         .build();
-    BigQueryGamesQuery qualify = BigQueryGamesQuery.builder().fromSettings(settings).form(GamesSql.Form.QUALIFY).build();
-    BigQueryGamesQuery arrayAgg = BigQueryGamesQuery.builder().fromSettings(settings).form(GamesSql.Form.ARRAY_AGG).build();
+    BigQueryGamesQuery qualify = BigQueryGamesQuery.builder().fromSettings(settings).form(GamesSql.Form.QUALIFY.name()).build();
+    BigQueryGamesQuery arrayAgg = BigQueryGamesQuery.builder().fromSettings(settings).form(GamesSql.Form.ARRAY_AGG.name()).build();
 
     try (HistoricalGamesLoader viaQualify = HistoricalGamesLoader.builder().backend(qualify).settings(settings).build();
         HistoricalGamesLoader viaArrayAgg = HistoricalGamesLoader.builder().backend(arrayAgg).settings(settings).build()) {

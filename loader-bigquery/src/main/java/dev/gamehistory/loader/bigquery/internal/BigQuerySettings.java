@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.bigquery.internal;
 
-import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
+import dev.gamehistory.loader.bigquery.JobCreation;
 import dev.gamehistory.loader.internal.settings.DurationParser;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.settings.RetryPolicy;
@@ -50,7 +50,7 @@ public record BigQuerySettings(
     Map<Column, String> columns,
     Duration waitSlice,
     Duration firstWait,
-    BigQueryGamesQuery.JobCreation jobCreation,
+    JobCreation jobCreation,
     int readAttempts) {
 
   /** The prefix of every key this backend reads. */
@@ -131,7 +131,7 @@ public record BigQuerySettings(
     Map<Column, String> columns = new EnumMap<>(Column.class);
     Duration waitSlice = DEFAULT_WAIT_SLICE;
     Duration firstWait = DEFAULT_FIRST_WAIT;
-    BigQueryGamesQuery.JobCreation jobCreation = BigQueryGamesQuery.JobCreation.REQUIRED;
+    JobCreation jobCreation = JobCreation.REQUIRED;
     int readAttempts = DEFAULT_READ_ATTEMPTS;
     for (Map.Entry<String, String> entry : new java.util.TreeMap<>(properties).entrySet()) {
       String key = entry.getKey();
@@ -184,8 +184,8 @@ public record BigQuerySettings(
     }
   }
 
-  private static BigQueryGamesQuery.JobCreation jobCreation(String key, String value) {
-    for (BigQueryGamesQuery.JobCreation mode : BigQueryGamesQuery.JobCreation.values()) {
+  private static JobCreation jobCreation(String key, String value) {
+    for (JobCreation mode : JobCreation.values()) {
       if (mode.name().toLowerCase(java.util.Locale.ROOT).equals(value.strip())) {
         return mode;
       }

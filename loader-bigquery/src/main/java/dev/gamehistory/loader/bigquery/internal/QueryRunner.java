@@ -12,7 +12,7 @@ import dev.gamehistory.loader.BackendStatistics;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.QueryTimeoutException;
-import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
+import dev.gamehistory.loader.bigquery.JobCreation;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;
@@ -95,7 +95,7 @@ public final class QueryRunner {
   private final OptionalLong pageSize;
   private final Duration waitSlice;
   private final Duration firstWait;
-  private final BigQueryGamesQuery.JobCreation jobCreation;
+  private final JobCreation jobCreation;
   private final RetryPolicy readRetry;
   private final Set<Execution> active = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -116,7 +116,7 @@ public final class QueryRunner {
    */
   public QueryRunner(BigQueryRest rest, GamesSql sql, @Nullable String location, Map<String, String> labels,
       OptionalLong maximumBytesBilled, OptionalLong pageSize, Duration waitSlice, Duration firstWait,
-      BigQueryGamesQuery.JobCreation jobCreation, RetryPolicy readRetry) {
+      JobCreation jobCreation, RetryPolicy readRetry) {
     this.rest = Objects.requireNonNull(rest, "rest");
     this.sql = Objects.requireNonNull(sql, "sql");
     this.location = location;

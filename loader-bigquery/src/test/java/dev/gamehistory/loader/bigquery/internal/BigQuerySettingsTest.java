@@ -3,7 +3,7 @@ package dev.gamehistory.loader.bigquery.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
+import dev.gamehistory.loader.bigquery.JobCreation;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ class BigQuerySettingsTest {
 
     assertThat(settings).isEqualTo(new BigQuerySettings(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), Map.of(), Duration.ofSeconds(5),
-        Duration.ofMillis(900), BigQueryGamesQuery.JobCreation.REQUIRED, 4));
+        Duration.ofMillis(900), JobCreation.REQUIRED, 4));
     assertThat(settings.column(Column.POINTS)).isEqualTo("points");
   }
 
@@ -60,7 +60,7 @@ class BigQuerySettingsTest {
     assertThat(settings.column(Column.GAME_DATE)).isEqualTo("game_date");
     assertThat(settings.waitSlice()).isEqualTo(Duration.ofMillis(750));
     assertThat(settings.firstWait()).isEqualTo(Duration.ofMillis(1500));
-    assertThat(settings.jobCreation()).isEqualTo(BigQueryGamesQuery.JobCreation.OPTIONAL);
+    assertThat(settings.jobCreation()).isEqualTo(JobCreation.OPTIONAL);
     assertThat(settings.readAttempts()).isEqualTo(6);
   }
 
