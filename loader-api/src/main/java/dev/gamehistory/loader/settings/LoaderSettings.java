@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * @param strategy how players are split into queries
  * @param timeouts per-query timeouts and the load's deadline
  * @param retry retries of transient failures
- * @param lookbackDays the window length used by {@link #newRequest}, 1..3650
- * @param maxGames games per player used by {@link #newRequest}, 1..1000
+ * @param lookbackDays the window length of a request made with these settings
+ *     ({@code LoadRequest.builder(date, settings)}, {@code HistoricalGamesLoader.newRequest}), 1..3650
+ * @param maxGames games per player of a request made with these settings, 1..1000
  * @param backendProperties the backend's settings, by key
  * @param cache the result cache in front of the engine; disabled by default
  * @param batching how a {@link dev.gamehistory.loader.PlayerHistoryClient} over the loader gathers single-player calls
