@@ -17,6 +17,15 @@ class HglTest {
   }
 
   @Test
+  void hgl_versionIsTheVersionBeingBuilt() {
+    String built = System.getProperty("hgl.build.version");
+    assertThat(built).as("the build's version (surefire sets hgl.build.version)").isNotBlank();
+
+    assertThat(hgl("--version").out()).isEqualTo("hgl " + built + System.lineSeparator());
+    assertThat(hgl("-V").out()).isEqualTo("hgl " + built + System.lineSeparator());
+  }
+
+  @Test
   void hgl_helpListsEveryCommand() {
     HglRunner.Result result = hgl("--help");
 
