@@ -62,7 +62,7 @@ class CompareCommandTest {
   }
 
   /** A bare client that answers with the expected rows and records what it was asked. */
-  private static final class FakeBare implements CompareCommand.BareClient {
+  private static final class FakeBare implements BareClient {
     final List<String> sqls = new ArrayList<>();
     final List<LoadRequest> requests = new ArrayList<>();
     final List<String> events;
@@ -86,7 +86,7 @@ class CompareCommandTest {
   }
 
   /** A proxy that always counts the same requests and records resets and reads. */
-  private static class FakeCounter implements CompareCommand.RequestCounter {
+  private static class FakeCounter implements RequestCounter {
     final List<String> events;
     URI uri = URI.create("http://unset");
 
@@ -100,9 +100,9 @@ class CompareCommandTest {
     }
 
     @Override
-    public CompareCommand.RequestCounts read() {
+    public RequestCounter.Counts read() {
       events.add("read");
-      return new CompareCommand.RequestCounts(3, Map.of("POST /bigquery/v2/projects/test/jobs", 1L,
+      return new RequestCounter.Counts(3, Map.of("POST /bigquery/v2/projects/test/jobs", 1L,
           "GET /bigquery/v2/projects/test/queries/{job}", 2L));
     }
   }
@@ -435,29 +435,29 @@ class CompareCommandTest {
 
   // --- the pure parts --------------------------------------------------------------------------
 
-  private static CompareCommand.Measurement measurement(String side, List<Double> millis, List<Long> requests,
+  private static Comparison.Measurement measurement(String side, List<Double> millis, List<Long> requests,
       int failed) {
-    return new CompareCommand.Measurement(118, side, side, millis, millis.stream().map(m -> 3431L).toList(), requests,
+    return new Comparison.Measurement(118, side, side, millis, millis.stream().map(m -> 3431L).toList(), requests,
         requests.stream().map(r -> Map.of("POST /bigquery/v2/projects/test/queries", r)).toList(), failed,
         failed == 0 ? null : "TIMEOUT");
   }
 
   @Test
   void median_evenCountAveragesTheMiddleTwo() {
-    CompareCommand.Measurement m = measurement("batch", List.of(40.0, 10.0, 30.0, 20.0), List.of(3L, 4L, 4L, 3L), 0);
+    Comparison.Measurement m = measurement("batch", List.of(40.0, 10.0, 30.0, 20.0), List.of(3L, 4L, 4L, 3L), 0);
 
     assertThat(m.median()).hasValue(25.0);
     assertThat(m.min()).hasValue(10.0);
     assertThat(m.max()).hasValue(40.0);
     assertThat(m.medianRequests()).hasValue(3.5);
-    assertThat(CompareCommand.count(m.medianRequests())).isEqualTo("3.5");
-    assertThat(CompareCommand.count(OptionalDouble.of(4.0))).isEqualTo("4");
-    assertThat(CompareCommand.count(OptionalDouble.empty())).isEqualTo("-");
+    assertThat(CompareTable.count(m.medianRequests())).isEqualTo("3.5");
+    assertThat(CompareTable.count(OptionalDouble.of(4.0))).isEqualTo("4");
+    assertThat(CompareTable.count(OptionalDouble.empty())).isEqualTo("-");
   }
 
   @Test
   void medianRequestsByKind_kindMissingFromARunCountsZero() {
-    CompareCommand.Measurement m = new CompareCommand.Measurement(5, "batch", "batch", List.of(1.0, 2.0, 3.0),
+    Comparison.Measurement m = new Comparison.Measurement(5, "batch", "batch", List.of(1.0, 2.0, 3.0),
         List.of(1L, 1L, 1L), List.of(1L, 2L, 2L),
         List.of(Map.of("POST /jobs", 1L), Map.of("POST /jobs", 1L, "GET /queries/{job}", 1L),
             Map.of("POST /jobs", 1L, "GET /queries/{job}", 1L)),
@@ -469,32 +469,32 @@ class CompareCommandTest {
 
   @Test
   void ratio_isTheMedianOverBaresMedian() {
-    CompareCommand.Measurement bare = measurement("bare", List.of(100.0, 120.0, 110.0), List.of(), 0);
-    CompareCommand.Measurement batch = measurement("batch", List.of(150.0, 130.0, 140.0), List.of(), 0);
+    Comparison.Measurement bare = measurement("bare", List.of(100.0, 120.0, 110.0), List.of(), 0);
+    Comparison.Measurement batch = measurement("batch", List.of(150.0, 130.0, 140.0), List.of(), 0);
 
-    assertThat(CompareCommand.ratio(bare, bare)).hasValue(1.0);
-    assertThat(CompareCommand.ratio(batch, bare).getAsDouble()).isCloseTo(140.0 / 110.0, offset(1e-9));
+    assertThat(CompareTable.ratio(bare, bare)).hasValue(1.0);
+    assertThat(CompareTable.ratio(batch, bare).getAsDouble()).isCloseTo(140.0 / 110.0, offset(1e-9));
   }
 
   @Test
   void ratio_withoutASuccessfulRunIsEmpty() {
-    CompareCommand.Measurement bare = measurement("bare", List.of(), List.of(), 3);
-    CompareCommand.Measurement batch = measurement("batch", List.of(150.0), List.of(), 2);
+    Comparison.Measurement bare = measurement("bare", List.of(), List.of(), 3);
+    Comparison.Measurement batch = measurement("batch", List.of(150.0), List.of(), 2);
 
-    assertThat(CompareCommand.ratio(batch, bare)).isEmpty();
-    assertThat(CompareCommand.ratio(bare, batch)).isEmpty();
-    assertThat(CompareCommand.ratio(batch, null)).isEmpty();
+    assertThat(CompareTable.ratio(batch, bare)).isEmpty();
+    assertThat(CompareTable.ratio(bare, batch)).isEmpty();
+    assertThat(CompareTable.ratio(batch, null)).isEmpty();
   }
 
   @Test
   void text_rendersEveryColumnAndDashesForMissingValues() {
-    List<CompareCommand.Measurement> measurements = List.of(
+    List<Comparison.Measurement> measurements = List.of(
         measurement("bare", List.of(100.0, 120.0, 110.0), List.of(2L, 2L, 2L), 0),
         measurement("adaptive(initial-chunk=all, parallelism=4)", List.of(141.25, 130.0), List.of(5L, 6L), 1),
         measurement("batch", List.of(), List.of(), 3));
     StringWriter text = new StringWriter();
     try (PrintWriter out = new PrintWriter(text)) {
-      CompareCommand.text(out, "bigquery: table test.hgl.player_game_summary at http://127.0.0.1:19160",
+      CompareTable.text(out, "bigquery: table test.hgl.player_game_summary at http://127.0.0.1:19160",
           LocalDate.of(2022, 4, 11), 3, "http://127.0.0.1:19160/__proxy", measurements);
     }
 
@@ -528,36 +528,36 @@ class CompareCommandTest {
 
   @Test
   void textAndJson_withTheProxysJobs_showTheTimeFromTheLastJobsEndToTheAnswer() {
-    List<CompareCommand.Measurement> measurements = List.of(
-        new CompareCommand.Measurement(24, "bare", "bare", List.of(300.0, 340.0), List.of(656L, 656L), List.of(5L, 5L),
+    List<Comparison.Measurement> measurements = List.of(
+        new Comparison.Measurement(24, "bare", "bare", List.of(300.0, 340.0), List.of(656L, 656L), List.of(5L, 5L),
             List.of(Map.of(), Map.of()), 0, null, List.of(40.0, 48.0)),
-        new CompareCommand.Measurement(24, "batch", "batch", List.of(280.0, 290.0), List.of(656L, 656L),
+        new Comparison.Measurement(24, "batch", "batch", List.of(280.0, 290.0), List.of(656L, 656L),
             List.of(2L, 2L), List.of(Map.of(), Map.of()), 0, null, List.of(3.0, 5.0)));
     StringWriter text = new StringWriter();
     try (PrintWriter out = new PrintWriter(text)) {
-      CompareCommand.text(out, "bigquery", LocalDate.of(2022, 4, 11), 2, "http://127.0.0.1:19160/__proxy", measurements);
+      CompareTable.text(out, "bigquery", LocalDate.of(2022, 4, 11), 2, "http://127.0.0.1:19160/__proxy", measurements);
     }
 
     assertThat(text.toString()).contains(String.join(System.lineSeparator(),
         "  from the end of the load's last job to its answer (the proxy's jobs), median ms",
         "    bare          44.0",
         "    batch          4.0"));
-    ObjectNode json = CompareCommand.json("bigquery", LocalDate.of(2022, 4, 11), 2, null, measurements);
+    ObjectNode json = CompareTable.json("bigquery", LocalDate.of(2022, 4, 11), 2, null, measurements);
     assertThat(json.path("results").get(0).path("medianAfterJobEndMs").asDouble()).isEqualTo(44.0);
     assertThat(json.path("results").get(1).path("medianAfterJobEndMs").asDouble()).isEqualTo(4.0);
   }
 
   @Test
   void order_reversesEveryOtherRound() {
-    List<CompareCommand.Side> sides = List.of(CompareCommand.Side.BARE_SIDE,
-        CompareCommand.Side.of(new BenchCommand.Candidate("batch", Strategy.batch())),
-        CompareCommand.Side.of(new BenchCommand.Candidate("adaptive", Strategy.adaptive(0, 4))));
+    List<Comparison.Side> sides = List.of(Comparison.Side.BARE_SIDE,
+        Comparison.Side.of(new BenchCommand.Candidate("batch", Strategy.batch())),
+        Comparison.Side.of(new BenchCommand.Candidate("adaptive", Strategy.adaptive(0, 4))));
 
-    assertThat(CompareCommand.order(sides, 0)).extracting(CompareCommand.Side::name)
+    assertThat(Comparison.order(sides, 0)).extracting(Comparison.Side::name)
         .containsExactly("bare", "batch", "adaptive");
-    assertThat(CompareCommand.order(sides, 1)).extracting(CompareCommand.Side::name)
+    assertThat(Comparison.order(sides, 1)).extracting(Comparison.Side::name)
         .containsExactly("adaptive", "batch", "bare");
-    assertThat(CompareCommand.order(sides, 2)).isEqualTo(sides);
+    assertThat(Comparison.order(sides, 2)).isEqualTo(sides);
   }
 
   @Test
