@@ -7,7 +7,6 @@ import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.SettingsSources;
-import dev.gamehistory.loader.settings.Strategy;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,28 +41,6 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 no player failed, 3 some load had failed players, 2 bad usage or settings, 1 other errors."})
 final class BenchCommand implements Callable<Integer> {
 
-  /** Each players count's lookups, the game date and the backend's description, read once from the backend. */
-  record Slate(Map<Integer, List<String>> lookups, LocalDate date, String backend) {
-
-    /** Opens the settings' backend to pick the players and the date, and closes it. */
-    static Slate probe(LoaderSettings settings, SettingsSources.Resolved sources, CliContext context,
-        RequestOptions options, List<Integer> counts) {
-      Backend probe = Backend.open(settings, sources, context);
-      try {
-        Map<Integer, List<String>> lookups = new LinkedHashMap<>();
-        for (int count : counts) {
-          lookups.put(count, options.players(count, "--players", probe));
-        }
-        LocalDate date = options.date(probe.rows().flatMap(Backend.Rows::lastGameDate).orElse(null), probe.name());
-        return new Slate(lookups, date, probe.describe());
-      } finally {
-        probe.close();
-      }
-    }
-  }
-
-  /** The players counts measured by default: a production batch that was measured, and a full slate. */
-  static final String DEFAULT_PLAYERS = "118,360";
   /** The strategies measured by default. */
   static final String DEFAULT_STRATEGIES = "batch,chunked:100,per-player,adaptive";
   /** The most measured runs per combination. */
@@ -74,16 +49,6 @@ final class BenchCommand implements Callable<Integer> {
   static final int MAX_WARMUPS = 100;
   /** A combination's runs spread widely when max - min exceeds this share of their median, in percent. */
   static final int WIDE_SPREAD_PERCENT = 50;
-
-  /** The chunk size of {@code chunked} without a size: the settings' default for strategy=chunked. */
-  static final int DEFAULT_CHUNK_SIZE =
-      ((Strategy.Chunked) LoaderSettings.fromMap(Map.of("strategy", "chunked")).strategy()).chunkSize();
-  /** The parallelism when the settings' strategy has none: the settings' default. */
-  static final int DEFAULT_PARALLELISM =
-      ((Strategy.PerPlayer) LoaderSettings.fromMap(Map.of("strategy", "per-player")).strategy()).parallelism();
-
-  private static final Pattern SPEC = Pattern.compile("([a-z-]+)(?::(.*))?");
-  private static final String ALLOWED = "allowed: batch, chunked[:SIZE], per-player, adaptive[:SIZE]";
 
   private final CliContext context;
 
@@ -97,8 +62,8 @@ final class BenchCommand implements Callable<Integer> {
   RequestOptions requestOptions = new RequestOptions();
 
   @Option(names = "--players", paramLabel = "N[,N...]",
-      description = "Players counts to measure, comma-separated (default " + DEFAULT_PLAYERS + ").")
-  String players = DEFAULT_PLAYERS;
+      description = "Players counts to measure, comma-separated (default " + Slate.DEFAULT_PLAYERS + ").")
+  String players = Slate.DEFAULT_PLAYERS;
 
   @Option(names = "--strategies", paramLabel = "S[,S...]",
       description = "Strategies: batch, chunked[:SIZE] (default 100), per-player, adaptive[:SIZE] (first chunk,"
@@ -119,15 +84,12 @@ final class BenchCommand implements Callable<Integer> {
     this.context = context;
   }
 
-  /** One strategy to measure, as given and as built. */
-  record Candidate(String spec, Strategy strategy) {}
-
   /** The measurements of one players count and strategy. */
   record Measurement(int players, Candidate candidate, List<Double> millis, List<Integer> queries, long failedPlayers,
       int loadsWithFailures) {
 
     double median() {
-      return BenchCommand.median(millis);
+      return Medians.median(millis);
     }
 
     double min() {
@@ -139,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     double medianQueries() {
-      return BenchCommand.median(queries.stream().map(Integer::doubleValue).toList());
+      return Medians.median(queries.stream().map(Integer::doubleValue).toList());
     }
 
     /** (max - min) / median; 0 for a median of 0. */
@@ -165,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     OutputFormat outputFormat = OutputFormat.parse(format);
-    List<Integer> counts = counts(players);
+    List<Integer> counts = Slate.counts(players);
     int runCount = RequestOptions.parseCount("--runs", runs, 1, MAX_RUNS);
     int warmupCount = RequestOptions.parseCount("--warmups", warmups, 0, MAX_WARMUPS);
     if (requestOptions.date != null) {
@@ -173,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     SettingsSources.Resolved sources = settingsOptions.resolve(context);
     LoaderSettings base = sources.settings();
-    List<Candidate> candidates = candidates(strategies, parallelism(base.strategy()));
+    List<Candidate> candidates = Candidate.parse(strategies, Candidate.parallelism(base.strategy()));
 
     Slate slate = Slate.probe(base, sources, context, requestOptions, counts);
     LocalDate date = slate.date();
@@ -325,88 +287,5 @@ final class BenchCommand implements Callable<Integer> {
 
   private static String queries(double median) {
     return median == Math.rint(median) ? Long.toString((long) median) : String.format(Locale.ROOT, "%.1f", median);
-  }
-
-  static double median(List<Double> values) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  }
-
-  /** Parses {@code --players}: distinct counts, in the order given. */
-  static List<Integer> counts(String text) {
-    List<Integer> counts = new ArrayList<>();
-    for (String part : text.split(",", -1)) {
-      int count = RequestOptions.parseCount("--players", part, 1, RequestOptions.MAX_PLAYERS);
-      if (!counts.contains(count)) {
-        counts.add(count);
-      }
-    }
-    return counts;
-  }
-
-  /** Parses {@code --strategies}, building each with the given parallelism. */
-  static List<Candidate> candidates(String text, int parallelism) {
-    List<Candidate> candidates = new ArrayList<>();
-    for (String part : text.split(",", -1)) {
-      String spec = part.trim();
-      Matcher matcher = SPEC.matcher(spec);
-      if (!matcher.matches()) {
-        throw new UsageException("--strategies: unknown strategy; got '" + part + "'; " + ALLOWED);
-      }
-      String name = matcher.group(1);
-      String size = matcher.group(2);
-      Strategy strategy = switch (name) {
-        case "batch" -> {
-          noSize(spec, size);
-          yield Strategy.batch();
-        }
-        case "per-player" -> {
-          noSize(spec, size);
-          yield Strategy.perPlayer(parallelism);
-        }
-        case "chunked" -> Strategy.chunked(size == null ? DEFAULT_CHUNK_SIZE : size(spec, size, 1),
-            parallelism);
-        case "adaptive" -> Strategy.adaptive(size == null ? 0 : size(spec, size, 0), parallelism);
-        default -> throw new UsageException("--strategies: unknown strategy; got '" + part + "'; " + ALLOWED);
-      };
-      if (candidates.stream().noneMatch(c -> c.strategy().equals(strategy))) {
-        candidates.add(new Candidate(spec, strategy));
-      }
-    }
-    return candidates;
-  }
-
-  private static void noSize(String spec, @Nullable String size) {
-    if (size != null) {
-      throw new UsageException("--strategies: only chunked and adaptive take a size; got '" + spec + "'");
-    }
-  }
-
-  private static int size(String spec, String size, int min) {
-    try {
-      return RequestOptions.parseCount("--strategies", size, min, Strategy.MAX_CHUNK_SIZE);
-    } catch (UsageException e) {
-      throw new UsageException("--strategies: the size of '" + spec + "' must be an integer between " + min + " and "
-          + Strategy.MAX_CHUNK_SIZE + "; got '" + size + "'", e);
-    }
-  }
-
-  /** The parallelism the settings give their strategy (its first stage that has one), else the default. */
-  static int parallelism(Strategy strategy) {
-    if (strategy instanceof Strategy.Chunked chunked) {
-      return chunked.parallelism();
-    } else if (strategy instanceof Strategy.PerPlayer perPlayer) {
-      return perPlayer.parallelism();
-    } else if (strategy instanceof Strategy.Adaptive adaptive) {
-      return adaptive.parallelism();
-    } else if (strategy instanceof Strategy.Fallback fallback) {
-      return fallback.stages().stream().filter(s -> !(s instanceof Strategy.Batch)).findFirst()
-          .map(BenchCommand::parallelism).orElse(DEFAULT_PARALLELISM);
-    }
-    return DEFAULT_PARALLELISM;
   }
 }

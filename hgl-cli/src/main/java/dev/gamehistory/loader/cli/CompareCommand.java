@@ -72,8 +72,8 @@ final class CompareCommand implements Callable<Integer> {
   RequestOptions requestOptions = new RequestOptions();
 
   @Option(names = "--players", paramLabel = "N[,N...]",
-      description = "Players counts to measure, comma-separated (default " + BenchCommand.DEFAULT_PLAYERS + ").")
-  String players = BenchCommand.DEFAULT_PLAYERS;
+      description = "Players counts to measure, comma-separated (default " + Slate.DEFAULT_PLAYERS + ").")
+  String players = Slate.DEFAULT_PLAYERS;
 
   @Option(names = "--strategies", paramLabel = "S[,S...]",
       description = "The library's strategies: batch, chunked[:SIZE] (default 100), per-player, adaptive[:SIZE];"
@@ -108,7 +108,7 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     OutputFormat outputFormat = OutputFormat.parse(format);
-    List<Integer> counts = BenchCommand.counts(players);
+    List<Integer> counts = Slate.counts(players);
     int roundCount = RequestOptions.parseCount("--rounds", rounds, 1, MAX_ROUNDS);
     if (requestOptions.date != null) {
       RequestOptions.parseDate("--date", requestOptions.date);
@@ -122,9 +122,9 @@ final class CompareCommand implements Callable<Integer> {
     }
     List<Side> sides = new ArrayList<>();
     sides.add(Side.BARE_SIDE);
-    BenchCommand.candidates(strategies, BenchCommand.parallelism(base.strategy())).forEach(c -> sides.add(Side.of(c)));
+    Candidate.parse(strategies, Candidate.parallelism(base.strategy())).forEach(c -> sides.add(Side.of(c)));
 
-    BenchCommand.Slate slate = BenchCommand.Slate.probe(base, sources, context, requestOptions, counts);
+    Slate slate = Slate.probe(base, sources, context, requestOptions, counts);
     LocalDate date = slate.date();
     Map<Integer, List<String>> lookups = slate.lookups();
     String backendDescription = slate.backend();

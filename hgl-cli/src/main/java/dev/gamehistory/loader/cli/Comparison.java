@@ -28,11 +28,11 @@ final class Comparison {
   static final String BARE = "bare";
 
   /** One side of the comparison: the bare client ({@code candidate} null) or a strategy of the library. */
-  record Side(String name, String describe, BenchCommand.@Nullable Candidate candidate) {
+  record Side(String name, String describe, @Nullable Candidate candidate) {
 
     static final Side BARE_SIDE = new Side(BARE, BARE, null);
 
-    static Side of(BenchCommand.Candidate candidate) {
+    static Side of(Candidate candidate) {
       return new Side(candidate.spec(), candidate.strategy().describe(), candidate);
     }
 
@@ -78,7 +78,7 @@ final class Comparison {
 
     /** The median milliseconds from the last job's end to the answer; empty without such runs. */
     OptionalDouble medianAfterJobEnd() {
-      return afterJobEnd.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(BenchCommand.median(afterJobEnd));
+      return afterJobEnd.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Medians.median(afterJobEnd));
     }
 
     boolean bare() {
@@ -87,7 +87,7 @@ final class Comparison {
 
     /** The median wall time; empty without a successful run. */
     OptionalDouble median() {
-      return millis.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(BenchCommand.median(millis));
+      return millis.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Medians.median(millis));
     }
 
     OptionalDouble min() {
@@ -114,7 +114,7 @@ final class Comparison {
       requestsByKind.forEach(counts -> kinds.addAll(counts.keySet()));
       Map<String, Double> medians = new LinkedHashMap<>();
       for (String kind : kinds) {
-        medians.put(kind, BenchCommand.median(
+        medians.put(kind, Medians.median(
             requestsByKind.stream().map(counts -> counts.getOrDefault(kind, 0L).doubleValue()).toList()));
       }
       return medians;
@@ -122,7 +122,7 @@ final class Comparison {
 
     private static OptionalDouble medianOf(List<Long> values) {
       return values.isEmpty() ? OptionalDouble.empty()
-          : OptionalDouble.of(BenchCommand.median(values.stream().map(Long::doubleValue).toList()));
+          : OptionalDouble.of(Medians.median(values.stream().map(Long::doubleValue).toList()));
     }
   }
 

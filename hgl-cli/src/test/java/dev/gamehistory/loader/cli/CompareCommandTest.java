@@ -550,8 +550,8 @@ class CompareCommandTest {
   @Test
   void order_reversesEveryOtherRound() {
     List<Comparison.Side> sides = List.of(Comparison.Side.BARE_SIDE,
-        Comparison.Side.of(new BenchCommand.Candidate("batch", Strategy.batch())),
-        Comparison.Side.of(new BenchCommand.Candidate("adaptive", Strategy.adaptive(0, 4))));
+        Comparison.Side.of(new Candidate("batch", Strategy.batch())),
+        Comparison.Side.of(new Candidate("adaptive", Strategy.adaptive(0, 4))));
 
     assertThat(Comparison.order(sides, 0)).extracting(Comparison.Side::name)
         .containsExactly("bare", "batch", "adaptive");
