@@ -15,7 +15,7 @@
 #   ASYNC=1 PLAYERS=118 bash scripts/client-bench.sh          # BigQuery's asynchronous jobs.query
 #   ASYNC=1 MIN_JOB_MS=3000 PLAYERS=3 bash scripts/client-bench.sh   # every job lasts at least 3 s
 #
-# Environment: JAR (default examples/target/hgl.jar), PORT (emulator, default 19150; its gRPC port is
+# Environment: JAR (default hgl-cli/target/hgl.jar), PORT (emulator, default 19150; its gRPC port is
 # PORT+1), PROXY_PORT (default 19160),
 # DELAY_MS (default 50), PLAYERS (default 118,360), STRATEGIES (default batch,adaptive), ROUNDS
 # (default 12), DATE (default 2022-04-11), FORMAT (text or json, default text), ASYNC (1 for
@@ -23,12 +23,12 @@
 # default, and --min-job-ms, default 0), SET (more hgl --set KEY=VALUE, space-separated),
 # HGL_BQ_EMULATOR.
 #
-# Needs examples/target/hgl.jar (mvn -B -ntp -q install -DskipTests) and the emulator
+# Needs hgl-cli/target/hgl.jar (mvn -B -ntp -q install -DskipTests) and the emulator
 # (bash scripts/install-emulator.sh). Listens on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR="${JAR:-examples/target/hgl.jar}"
+JAR="${JAR:-hgl-cli/target/hgl.jar}"
 EMULATOR="${HGL_BQ_EMULATOR:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin/bigquery-emulator}"
 PORT="${PORT:-19150}"
 GRPC_PORT=$((PORT + 1))

@@ -7,12 +7,12 @@
 #   bash scripts/emulator-bench.sh                     # 118 and 360 players, 5 runs, 4 strategies
 #   RUNS=3 PLAYERS=360 STRATEGIES="batch adaptive" bash scripts/emulator-bench.sh
 #
-# Needs examples/target/hgl.jar (mvn -B -ntp -q install -DskipTests) and the emulator
+# Needs hgl-cli/target/hgl.jar (mvn -B -ntp -q install -DskipTests) and the emulator
 # (bash scripts/install-emulator.sh). Listens on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR=examples/target/hgl.jar
+JAR=hgl-cli/target/hgl.jar
 EMULATOR="${HGL_BQ_EMULATOR:-$(go env GOPATH)/bin/bigquery-emulator}"
 PORT="${PORT:-19150}"
 GRPC_PORT=$((PORT + 1))

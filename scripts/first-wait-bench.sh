@@ -12,7 +12,7 @@
 #   JAR=/path/to/an/older/hgl.jar RUNS=3 bash scripts/first-wait-bench.sh   # the same on another build
 #   SET="bigquery.wait-slice=250ms" bash scripts/first-wait-bench.sh        # extra hgl settings
 #
-# Environment: JAR (default examples/target/hgl.jar), PORT (emulator, default 19170; gRPC PORT+1),
+# Environment: JAR (default hgl-cli/target/hgl.jar), PORT (emulator, default 19170; gRPC PORT+1),
 # PROXY_PORT (default 19180), DELAY_MS (default 50), RUNS (loads per case, default 5), SET (more hgl
 # --set KEY=VALUE, space-separated), HGL_BQ_EMULATOR. Needs the jar (mvn -B -ntp -q package -pl
 # examples -am -DskipTests) and the emulator (bash scripts/install-emulator.sh). Listens on
@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR="${JAR:-examples/target/hgl.jar}"
+JAR="${JAR:-hgl-cli/target/hgl.jar}"
 EMULATOR="${HGL_BQ_EMULATOR:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin/bigquery-emulator}"
 PORT="${PORT:-19170}"
 GRPC_PORT=$((PORT + 1))

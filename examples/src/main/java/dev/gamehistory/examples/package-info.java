@@ -1,6 +1,6 @@
 /**
- * Examples of the library: the README {@link dev.gamehistory.examples.Quickstart}, the game-day
- * coordinator ({@code coordinator}) and the {@code hgl} command line ({@code cli}).
+ * Examples of the library: the README {@link dev.gamehistory.examples.Quickstart} and
+ * {@link dev.gamehistory.examples.RepeatedLoads}, and the game-day coordinator ({@code coordinator}).
  */
 @NullMarked
 package dev.gamehistory.examples;

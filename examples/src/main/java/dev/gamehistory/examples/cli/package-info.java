@@ -1,9 +1,0 @@
-/**
- * The {@code hgl} command line: {@code load}, {@code seed}, {@code explain}, {@code bench} and {@code compare} over
- * the in-memory and BigQuery backends. {@link dev.gamehistory.examples.cli.Hgl} is its entry point;
- * everything else is package-private.
- */
-@NullMarked
-package dev.gamehistory.examples.cli;
-
-import org.jspecify.annotations.NullMarked;
