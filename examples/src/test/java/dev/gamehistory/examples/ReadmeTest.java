@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java snippets are the code of {@link Quickstart}, {@link RepeatedLoads} and the
+ * The README's Java snippets are the code of {@link Quickstart}, {@link RepeatedLoads}, {@link Backtest} and the
  * coordinator's manual-time test ({@code CoordinatorOnManualTimeTest}, which runs with the tests),
  * imports included, and that code runs.
  */
@@ -24,6 +24,7 @@ class ReadmeTest {
   private static final Path REPEATED = MODULE.resolve("src/main/java/dev/gamehistory/examples/RepeatedLoads.java");
   private static final Path MANUAL_TIME =
       MODULE.resolve("src/test/java/dev/gamehistory/examples/coordinator/CoordinatorOnManualTimeTest.java");
+  private static final Path BACKTEST = MODULE.resolve("src/main/java/dev/gamehistory/examples/Backtest.java");
   private static final Path README = MODULE.resolve("../README.md").normalize();
 
   @Test
@@ -61,6 +62,30 @@ class ReadmeTest {
     assertThat(captured.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
         "CacheUse[hits=0, shared=0, queried=3] then CacheUse[hits=3, shared=0, queried=0]",
         "adamford: 30 games");
+  }
+
+  @Test
+  void backtest_printsEachDateInOrderAndTheReport() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      Backtest.main(new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+
+    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(8);
+    for (int day = 0; day < 7; day++) {
+      assertThat(lines.get(day)).isEqualTo("2022-01-" + (10 + day) + ": 3 loaded, 0 failed");
+    }
+    assertThat(lines.get(7)).matches("7 dates, 21 pairs \\(0 failed\\), 1 query, \\d+ rows, \\d+ ms");
+  }
+
+  @Test
+  void readme_holdsTheBacktestExampleVerbatimWithItsImports() throws IOException {
+    assertThat(javaFences(Files.readString(README, StandardCharsets.UTF_8))).contains(snippet(BACKTEST));
   }
 
   @Test

@@ -59,6 +59,18 @@ public interface HistoricalGamesLoader extends AutoCloseable {
   /** The settings this loader runs with. */
   LoaderSettings settings();
 
+  /**
+   * Starts a backfill: many game dates, each date's result exactly what {@link #load} returns for its
+   * request, read in date order from the returned {@link Backfill} as dates end, within one deadline
+   * (the request's, else {@code backfill.deadline}). The library's engine puts many dates in one
+   * query ({@code backfill.dates-per-query}); the default loads the dates one after another.
+   *
+   * @throws IllegalStateException when the loader is closed
+   */
+  default Backfill backfill(BackfillRequest request) {
+    return Internals.backfill(this, request);
+  }
+
   /** A request builder with this loader's default lookback days and max games. */
   default LoadRequest.Builder newRequest(java.time.LocalDate gameDate, java.util.Collection<String> players) {
     return LoadRequest.builder(gameDate, settings()).players(players);

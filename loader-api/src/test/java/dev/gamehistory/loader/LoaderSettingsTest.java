@@ -366,6 +366,7 @@ class LoaderSettingsTest {
         + "parallelism, fallback, query-timeout, query-timeout-per-player, query-timeout-max, deadline, "
         + "retry.max-attempts, retry.initial-backoff, retry.max-backoff, retry.jitter, lookback-days, max-games, "
         + "cache.enabled, cache.maximum-players, cache.expire-after-write, batching.max-delay, batching.max-players, "
+        + "backfill.dates-per-query, backfill.pairs-per-query, backfill.deadline, "
         + "backend, bigquery.project, bigquery.table, bigquery.location, bigquery.host, "
         + "bigquery.maximum-bytes-billed, bigquery.labels, bigquery.credentials, bigquery.wait-slice, bigquery.first-wait, "
         + "bigquery.job-creation, "

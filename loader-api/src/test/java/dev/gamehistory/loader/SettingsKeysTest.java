@@ -20,7 +20,8 @@ class SettingsKeysTest {
         "retry.max-attempts", "retry.initial-backoff", "retry.max-backoff", "retry.jitter",
         "lookback-days", "max-games",
         "cache.enabled", "cache.maximum-players", "cache.expire-after-write",
-        "batching.max-delay", "batching.max-players", "backend",
+        "batching.max-delay", "batching.max-players",
+        "backfill.dates-per-query", "backfill.pairs-per-query", "backfill.deadline", "backend",
         "bigquery.project", "bigquery.table", "bigquery.location", "bigquery.host",
         "bigquery.maximum-bytes-billed", "bigquery.labels", "bigquery.credentials",
         "bigquery.wait-slice", "bigquery.first-wait", "bigquery.job-creation", "bigquery.read-attempts",
@@ -34,6 +35,7 @@ class SettingsKeysTest {
     assertThat(keys.get("in-memory.csv").environmentVariable()).isEqualTo("HGL_IN_MEMORY_CSV");
     assertThat(keys.get("query-timeout").defaultValue()).isEqualTo("20s, or deadline or query-timeout-max when shorter");
     assertThat(keys.get("bigquery.wait-slice").environmentVariable()).isEqualTo("HGL_BIGQUERY_WAIT_SLICE");
+    assertThat(keys.get("backfill.dates-per-query").environmentVariable()).isEqualTo("HGL_BACKFILL_DATES_PER_QUERY");
     assertThat(keys.values()).allSatisfy(key -> {
       assertThat(key.description()).isNotBlank().doesNotContain("\n");
       assertThat(key.defaultValue()).isNotBlank();

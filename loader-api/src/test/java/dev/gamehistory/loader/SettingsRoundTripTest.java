@@ -46,7 +46,10 @@ class SettingsRoundTripTest {
         Map.entry("cache.maximum-players", "10000"),
         Map.entry("cache.expire-after-write", "10m"),
         Map.entry("batching.max-delay", "5ms"),
-        Map.entry("batching.max-players", "500"));
+        Map.entry("batching.max-players", "500"),
+        Map.entry("backfill.dates-per-query", "30"),
+        Map.entry("backfill.pairs-per-query", "10000"),
+        Map.entry("backfill.deadline", "30m"));
     assertRoundTrip(LoaderSettings.defaults());
   }
 

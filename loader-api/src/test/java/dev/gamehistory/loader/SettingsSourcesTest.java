@@ -50,6 +50,9 @@ class SettingsSourcesTest {
         new Entry("cache.expire-after-write", "10m", "default"),
         new Entry("batching.max-delay", "5ms", "default"),
         new Entry("batching.max-players", "500", "default"),
+        new Entry("backfill.dates-per-query", "30", "default"),
+        new Entry("backfill.pairs-per-query", "10000", "default"),
+        new Entry("backfill.deadline", "30m", "default"),
         new Entry("backend", "in-memory", "default"));
     assertThat(resolved.entries()).allMatch(Entry::isDefault);
   }
@@ -89,6 +92,9 @@ class SettingsSourcesTest {
         new Entry("cache.expire-after-write", "10m", "default"),
         new Entry("batching.max-delay", "5ms", "default"),
         new Entry("batching.max-players", "500", "default"),
+        new Entry("backfill.dates-per-query", "30", "default"),
+        new Entry("backfill.pairs-per-query", "10000", "default"),
+        new Entry("backfill.deadline", "30m", "default"),
         new Entry("backend", "bigquery", "file /etc/hgl.properties"),
         new Entry("bigquery.table", "d.t", "file /etc/hgl.properties"));
     assertThat(resolved.entry("max-games")).contains(new Entry("max-games", "25", "--set"));

@@ -1,5 +1,7 @@
 package dev.gamehistory.loader.internal;
 
+import dev.gamehistory.loader.Backfill;
+import dev.gamehistory.loader.BackfillRequest;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
@@ -9,6 +11,7 @@ import dev.gamehistory.loader.internal.batching.Batcher;
 import dev.gamehistory.loader.internal.concurrent.Futures;
 import dev.gamehistory.loader.internal.engine.AttemptContext;
 import dev.gamehistory.loader.internal.engine.Caching;
+import dev.gamehistory.loader.internal.engine.SequentialBackfill;
 import dev.gamehistory.loader.internal.settings.DurationParser;
 import dev.gamehistory.loader.internal.settings.SettingsKeys;
 import dev.gamehistory.loader.internal.settings.SettingsLayer;
@@ -107,6 +110,13 @@ public final class Internals {
   /** Starts a load and waits for it through the time source's work hook of the loader it reached. */
   public static <T> T awaitNoted(Supplier<CompletableFuture<T>> start) {
     return Futures.awaitNoted(start);
+  }
+
+  // ---- backfills -----------------------------------------------------------------------------
+
+  /** A backfill of any loader: its dates one load after another. */
+  public static Backfill backfill(HistoricalGamesLoader loader, BackfillRequest request) {
+    return new SequentialBackfill(loader, request);
   }
 
   // ---- batching -------------------------------------------------------------------------------

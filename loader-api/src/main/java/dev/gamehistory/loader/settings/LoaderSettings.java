@@ -17,11 +17,13 @@ import java.util.TreeMap;
  * @param strategy how players are split into queries
  * @param timeouts per-query timeouts and the load's deadline
  * @param retry retries of transient failures
- * @param lookbackDays the window length a request starts from ({@code LoadRequest.builder(date, settings)}), 1..3650
- * @param maxGames games per player a request starts from ({@code LoadRequest.builder(date, settings)}), 1..1000
+ * @param lookbackDays the window length of requests made from these settings
+ *     ({@code LoadRequest.builder(date, settings)}), 1..3650
+ * @param maxGames games per player of requests made from these settings, 1..1000
  * @param backendProperties the backend's settings, by key
  * @param cache the result cache in front of the engine; disabled by default
  * @param batching how a {@link dev.gamehistory.loader.PlayerHistoryClient} over the loader gathers single-player calls
+ * @param backfill how a backfill groups its (date, player) pairs into queries, and its deadline
  */
 public record LoaderSettings(
     Strategy strategy,
@@ -31,7 +33,8 @@ public record LoaderSettings(
     int maxGames,
     Map<String, String> backendProperties,
     CachePolicy cache,
-    BatchingPolicy batching) {
+    BatchingPolicy batching,
+    BackfillPolicy backfill) {
 
   /** The backend used when the {@code backend} key is absent. */
   public static final String DEFAULT_BACKEND = "in-memory";
@@ -43,6 +46,7 @@ public record LoaderSettings(
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(backfill, "backfill");
     Internals.checkLookbackDays(lookbackDays);
     Internals.checkMaxGames(maxGames);
     // A batching window of one's own must end before the deadline, or no batched call could be answered.
@@ -53,7 +57,14 @@ public record LoaderSettings(
     backendProperties = java.util.Collections.unmodifiableMap(new TreeMap<>(backendProperties));
   }
 
-  /** Settings without a cache and with the default batching. */
+  /** Settings with the default backfill. */
+  public LoaderSettings(Strategy strategy, TimeoutPolicy timeouts, RetryPolicy retry, int lookbackDays, int maxGames,
+      Map<String, String> backendProperties, CachePolicy cache, BatchingPolicy batching) {
+    this(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, cache, batching,
+        BackfillPolicy.defaults());
+  }
+
+  /** Settings without a cache and with the default batching and backfill. */
   public LoaderSettings(Strategy strategy, TimeoutPolicy timeouts, RetryPolicy retry, int lookbackDays, int maxGames,
       Map<String, String> backendProperties) {
     this(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, CachePolicy.disabled(),
@@ -63,7 +74,8 @@ public record LoaderSettings(
   /**
    * The defaults: adaptive strategy (all players in a first query, then up to 4 at once), 20 s
    * per-query timeout, 30 s deadline, 3 attempts from 200 ms backoff, 90 days, 30 games,
-   * in-memory backend, no cache, batching within 5 ms up to 500 players.
+   * in-memory backend, no cache, batching within 5 ms up to 500 players, backfill queries of up to
+   * 30 dates and 10,000 pairs within a 30-minute deadline.
    */
   public static LoaderSettings defaults() {
     return builder().build();
@@ -84,7 +96,8 @@ public record LoaderSettings(
         .maxGames(maxGames)
         .backendProperties(backendProperties)
         .cache(cache)
-        .batching(batching);
+        .batching(batching)
+        .backfill(backfill);
   }
 
   /**
@@ -154,8 +167,15 @@ public record LoaderSettings(
     private Map<String, String> backendProperties = new TreeMap<>();
     private CachePolicy cache = CachePolicy.disabled();
     private BatchingPolicy batching = BatchingPolicy.defaults();
+    private BackfillPolicy backfill = BackfillPolicy.defaults();
 
     private Builder() {}
+
+    /** The grouping and deadline of backfills; default {@link BackfillPolicy#defaults()}. */
+    public Builder backfill(BackfillPolicy backfill) {
+      this.backfill = Objects.requireNonNull(backfill, "backfill");
+      return this;
+    }
 
     /** The result cache; default {@link CachePolicy#disabled()}. */
     public Builder cache(CachePolicy cache) {
@@ -217,7 +237,8 @@ public record LoaderSettings(
      * @throws IllegalArgumentException naming the field and value when one is out of range
      */
     public LoaderSettings build() {
-      return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, cache, batching);
+      return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, cache, batching,
+          backfill);
     }
   }
 }

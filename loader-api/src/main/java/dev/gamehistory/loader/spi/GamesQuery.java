@@ -1,5 +1,11 @@
 package dev.gamehistory.loader.spi;
 
+import dev.gamehistory.loader.LoadCancelledException;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
 /**
  * A backend: fetches some players' windows. The engine calls {@link #fetch} from its worker threads,
  * possibly concurrently, bounds the wait and retries; the backend only runs one query, honestly.
@@ -20,6 +26,25 @@ public interface GamesQuery extends AutoCloseable {
    * @throws dev.gamehistory.loader.LoaderException for a failure
    */
   QueryResult fetch(WindowQuery query, QueryContext context);
+
+  /**
+   * Runs one query over several game dates and returns every requested (date, player) pair's games,
+   * each date's as {@link #fetch} would return it for that date alone. The default runs {@link
+   * #fetch} once per date, in date order, stopping when the context is cancelled; a backend that can
+   * answer many dates in one statement (BigQuery) overrides it.
+   *
+   * @throws dev.gamehistory.loader.LoaderException for a failure of any date: the query fails whole
+   */
+  default DatesResult fetchDates(DatesQuery query, QueryContext context) {
+    Map<LocalDate, QueryResult> dates = new TreeMap<>();
+    for (LocalDate date : query.slates().keySet()) {
+      if (context.isCancelled()) {
+        throw LoadCancelledException.of("query cancelled");
+      }
+      dates.put(date, fetch(query.window(date), context));
+    }
+    return new DatesResult(dates, Optional.empty());
+  }
 
   /**
    * Checks that the backend can serve queries, for a health check: for BigQuery, that the table

@@ -3,7 +3,10 @@ package dev.gamehistory.loader.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gamehistory.loader.Backfill;
+import dev.gamehistory.loader.BackfillRequest;
 import dev.gamehistory.loader.CachingLoader;
+import dev.gamehistory.loader.DateResult;
 import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.HistoricalGamesLoader;
@@ -568,6 +571,30 @@ class CachingLoaderTest {
    * pending on the manual clock: then the last query's latency wait is registered, and advancing
    * the clock reaches it.
    */
+  @Test
+  void backfill_throughTheCache_runsOnTheWrappedLoaderAndLeavesTheCacheAlone() {
+    InMemoryGamesQuery backend = backend(FaultPlan.none());
+    CachingLoader loader = cachingLoader(backend);
+    loader.load(LoadRequest.of(gameDate, players));
+    List<LocalDate> dates = league.gameDates().subList(10, 14);
+    BackfillRequest.Builder request = BackfillRequest.builder();
+    dates.forEach(date -> request.players(date, players));
+
+    List<DateResult> results = new ArrayList<>();
+    try (Backfill backfill = loader.backfill(request.build())) {
+      backfill.forEachRemaining(results::add);
+    }
+
+    assertThat(results).extracting(DateResult::gameDate).containsExactlyElementsOf(dates);
+    assertThat(results).allSatisfy(date -> assertThat(date.result().report().cache()).isEmpty());
+    // One multi-date query after the game-day load's; nothing new cached.
+    assertThat(backend.history()).hasSize(2);
+    assertThat(backend.history().get(1).gameDates()).containsExactlyElementsOf(dates);
+    assertThat(loader.cachedHistories()).isEqualTo(players.size());
+    loader.close();
+    assertThatThrownBy(() -> loader.backfill(request.build())).isInstanceOf(IllegalStateException.class);
+  }
+
   private void awaitQueryWaiting(InMemoryGamesQuery backend, int queries, int timers) {
     backend.awaitQueries(queries, SAFETY);
     try {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * the engine's clock (and end early when it is cancelled); the other kinds decide its outcome.
  */
 public sealed interface Fault
-    permits Fault.Latency, Fault.LatencyDistribution, Fault.Hang, Fault.TransientError, Fault.PermanentError {
+    permits Fault.Latency, Fault.LatencyDistribution, Fault.Hang, Fault.TransientError, Fault.PermanentError,
+        Fault.TooLarge {
 
   /** BigQuery's reason for a server error, retryable. */
   String BACKEND_ERROR = "backendError";
@@ -16,6 +17,8 @@ public sealed interface Fault
   String RATE_LIMIT_EXCEEDED = "rateLimitExceeded";
   /** BigQuery's reason for an invalid query, permanent. */
   String INVALID_QUERY = "invalidQuery";
+  /** BigQuery's reason for a query that needed more resources than it may use: split, not retried. */
+  String RESOURCES_EXCEEDED = "resourcesExceeded";
 
   /** A fixed delay. */
   static Fault latency(Duration fixed) {
@@ -50,6 +53,16 @@ public sealed interface Fault
   /** A permanent error with the given reason. */
   static Fault permanentError(String reason) {
     return new PermanentError(reason);
+  }
+
+  /** A {@code resourcesExceeded}: the query was too large; a query for fewer players or dates may pass. */
+  static Fault tooLarge() {
+    return new TooLarge(RESOURCES_EXCEEDED);
+  }
+
+  /** A too-large error with the given reason, e.g. {@code responseTooLarge}. */
+  static Fault tooLarge(String reason) {
+    return new TooLarge(reason);
   }
 
   /** Whether this fault only delays the query (its outcome is decided by other rules or the data). */
@@ -115,6 +128,19 @@ public sealed interface Fault
   record PermanentError(String reason) implements Fault {
     /** Validates the reason. */
     public PermanentError {
+      requireReason(reason);
+    }
+  }
+
+  /**
+   * The query fails as too large, {@link dev.gamehistory.loader.BackendException#tooLarge}: the adaptive
+   * strategy splits it.
+   *
+   * @param reason the backend's reason, e.g. {@code resourcesExceeded}
+   */
+  record TooLarge(String reason) implements Fault {
+    /** Validates the reason. */
+    public TooLarge {
       requireReason(reason);
     }
   }

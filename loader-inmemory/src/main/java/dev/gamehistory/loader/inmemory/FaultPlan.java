@@ -1,9 +1,11 @@
 package dev.gamehistory.loader.inmemory;
 
+import dev.gamehistory.loader.spi.DatesQuery;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -14,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>For a query, every matching rule is considered in order: the delays of all matching
  * {@linkplain Fault#isLatency() latency} rules add up, and the <em>first</em> matching
- * {@link Fault.Hang}, {@link Fault.TransientError} or {@link Fault.PermanentError} decides the
+ * {@link Fault.Hang}, {@link Fault.TransientError}, {@link Fault.PermanentError} or {@link Fault.TooLarge} decides the
  * outcome (later ones are ignored). The delay comes first, then the outcome: a slow error.
  *
  * <p>Random choices ({@link QuerySelector.Share}, {@link Fault.LatencyDistribution}) are drawn from
@@ -64,6 +66,16 @@ public final class FaultPlan {
    * @throws IllegalArgumentException when {@code number} is less than 1
    */
   public Decision decide(int number, WindowQuery query) {
+    return decide(number, DatesQuery.of(Map.of(query.gameDate(), query.players()), query.lookbackDays(), query.maxGames()));
+  }
+
+  /**
+   * What happens to the query with the given number (1-based), a query of one or more dates; a
+   * fault applies to the query as a whole.
+   *
+   * @throws IllegalArgumentException when {@code number} is less than 1
+   */
+  public Decision decide(int number, DatesQuery query) {
     if (number < 1) {
       throw new IllegalArgumentException("query numbers start at 1 but got " + number);
     }

@@ -3,6 +3,8 @@ package dev.gamehistory.loader.inmemory;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadCancelledException;
+import dev.gamehistory.loader.spi.DatesQuery;
+import dev.gamehistory.loader.spi.DatesResult;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;
@@ -11,12 +13,14 @@ import dev.gamehistory.loader.spi.WindowQuery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,6 +101,18 @@ public final class InMemoryGamesQuery implements GamesQuery {
   @Override
   public QueryResult fetch(WindowQuery query, QueryContext context) {
     Objects.requireNonNull(query, "query");
+    DatesQuery dates = DatesQuery.of(Map.of(query.gameDate(), query.players()), query.lookbackDays(), query.maxGames());
+    return run(dates, context).dates().get(query.gameDate());
+  }
+
+  /** One call for every date: faults, latency and cancellation apply to the call as a whole. */
+  @Override
+  public DatesResult fetchDates(DatesQuery query, QueryContext context) {
+    Objects.requireNonNull(query, "query");
+    return run(query, context);
+  }
+
+  private DatesResult run(DatesQuery query, QueryContext context) {
     Objects.requireNonNull(context, "context");
     Call call;
     FaultPlan.Decision decision;
@@ -135,9 +151,17 @@ public final class InMemoryGamesQuery implements GamesQuery {
         outcome = RecordedQuery.Outcome.FAILED;
         throw BackendException.permanentError(error.reason(), errorMessage(call, error.reason()), null);
       }
-      Map<String, List<HistoricalGame>> games =
-          index.histories(query.players(), query.windowStart(), query.windowEnd(), query.maxGames());
-      QueryResult result = QueryResult.of(games);
+      if (fault instanceof Fault.TooLarge error) {
+        outcome = RecordedQuery.Outcome.FAILED;
+        throw BackendException.tooLarge(error.reason(), errorMessage(call, error.reason()), null);
+      }
+      Map<LocalDate, QueryResult> results = new TreeMap<>();
+      query.slates().forEach((date, players) -> {
+        WindowQuery window = query.window(date);
+        results.put(date, QueryResult.of(
+            index.histories(players, window.windowStart(), window.windowEnd(), window.maxGames())));
+      });
+      DatesResult result = new DatesResult(results, Optional.empty());
       outcome = RecordedQuery.Outcome.SUCCEEDED;
       returned = result.rows();
       return result;
@@ -311,7 +335,7 @@ public final class InMemoryGamesQuery implements GamesQuery {
     final int number;
     final String queryId;
     final int attempt;
-    final WindowQuery query;
+    final DatesQuery query;
     final Instant startedAt;
     final List<Fault> faults;
     @Nullable Instant endedAt;
@@ -319,7 +343,7 @@ public final class InMemoryGamesQuery implements GamesQuery {
     boolean cancelled;
     long rows;
 
-    Call(int number, String queryId, int attempt, WindowQuery query, Instant startedAt, List<Fault> faults) {
+    Call(int number, String queryId, int attempt, DatesQuery query, Instant startedAt, List<Fault> faults) {
       this.number = number;
       this.queryId = queryId;
       this.attempt = attempt;

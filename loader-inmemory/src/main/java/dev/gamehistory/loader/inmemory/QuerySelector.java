@@ -1,6 +1,6 @@
 package dev.gamehistory.loader.inmemory;
 
-import dev.gamehistory.loader.spi.WindowQuery;
+import dev.gamehistory.loader.spi.DatesQuery;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
@@ -43,15 +43,15 @@ public sealed interface QuerySelector
    * Whether the rule applies.
    *
    * @param number the query's number, from 1
-   * @param query the query
+   * @param query the query: its dates and players (one date for a {@code fetch})
    * @param random a uniform number in [0, 1) drawn for this rule and query from the plan's seed
    */
-  boolean matches(int number, WindowQuery query, double random);
+  boolean matches(int number, DatesQuery query, double random);
 
   /** Every query. */
   record Every() implements QuerySelector {
     @Override
-    public boolean matches(int number, WindowQuery query, double random) {
+    public boolean matches(int number, DatesQuery query, double random) {
       return true;
     }
   }
@@ -76,7 +76,7 @@ public sealed interface QuerySelector
     }
 
     @Override
-    public boolean matches(int number, WindowQuery query, double random) {
+    public boolean matches(int number, DatesQuery query, double random) {
       return numbers.contains(number);
     }
   }
@@ -99,7 +99,7 @@ public sealed interface QuerySelector
     }
 
     @Override
-    public boolean matches(int number, WindowQuery query, double random) {
+    public boolean matches(int number, DatesQuery query, double random) {
       return number >= offset && (number - offset) % k == 0;
     }
   }
@@ -118,7 +118,7 @@ public sealed interface QuerySelector
     }
 
     @Override
-    public boolean matches(int number, WindowQuery query, double random) {
+    public boolean matches(int number, DatesQuery query, double random) {
       return random < share;
     }
   }
@@ -138,7 +138,7 @@ public sealed interface QuerySelector
     }
 
     @Override
-    public boolean matches(int number, WindowQuery query, double random) {
+    public boolean matches(int number, DatesQuery query, double random) {
       return query.players().contains(player);
     }
   }

@@ -4,6 +4,9 @@ import static dev.gamehistory.loader.testkit.HglAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gamehistory.loader.Backfill;
+import dev.gamehistory.loader.BackfillRequest;
+import dev.gamehistory.loader.DateResult;
 import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.HistoricalGamesLoader;
@@ -35,7 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The semantics contract every loader implementation passes (see the README): window edges, max
  * games, order and tie-break, rank, rest days, players without games, absent values, one outcome per
- * requested player in request order, and the deadline guarantee.
+ * requested player in request order, the deadline guarantee, and backfills of many game dates whose
+ * every date equals its own load.
  *
  * <p>Expectations are computed by hand (or, for the large test, by a plain reference computation
  * in this class), never by the in-memory backend. To run the suite against an implementation,
@@ -328,6 +332,132 @@ public abstract class LoaderContractTest {
     }
   }
 
+  // ---- many game dates ----------------------------------------------------------------------
+
+  /**
+   * A backfill's dates, whose windows overlap, each equal that date's own load: a game on one date
+   * is in the next date's window only; rank and rest days count within each date's own window.
+   */
+  @Test
+  public void backfill_overlappingWindows_eachDateEqualsItsOwnLoad() {
+    List<GameRow> rows = List.of(
+        row("alpha", "2024-02-19", "DEN", 1, "10.0"),
+        row("alpha", "2024-02-20", "MIA", 2, "11.0"),
+        row("alpha", "2024-02-24", "BOS", 3, "12.0"),
+        row("alpha", "2024-03-01", "NYK", 4, "13.0"),
+        row("alpha", "2024-03-02", "NYK", 5, "14.0"),
+        row("beta", "2024-02-22", "BOS", 6, "15.0"),
+        row("beta", "2024-03-03", "MIA", 7, null));
+    List<LocalDate> dates = List.of(GAME_DATE, GAME_DATE.plusDays(1), GAME_DATE.plusDays(3), GAME_DATE.plusDays(6));
+    List<LoadRequest> requests = dates.stream().map(date -> LoadRequest.builder(date).players("alpha", "beta", "nobody")
+        .lookbackDays(LOOKBACK_DAYS).maxGames(3).build()).toList();
+    HistoricalGamesLoader loader = createLoader(rows, settings());
+    loaders.add(loader);
+
+    List<DateResult> results = backfill(loader, BackfillRequest.of(requests));
+
+    assertThat(results).extracting(DateResult::gameDate).containsExactlyElementsOf(dates);
+    for (int i = 0; i < dates.size(); i++) {
+      LoadResult byDate = results.get(i).result();
+      Map<String, List<HistoricalGame>> expected = ContractReference.reference(rows, requests.get(i));
+      assertThat(byDate).isComplete().hasOutcomesFor("alpha", "beta", "nobody");
+      for (String player : List.of("alpha", "beta", "nobody")) {
+        assertThat(byDate).hasGames(player, expected.get(player));
+      }
+    }
+    // By hand, for the date the windows differ most: 2024-03-02 sees 2024-02-21 to 2024-03-01.
+    assertThat(results.get(1).result()).hasGames("alpha", List.of(
+        game("alpha", "2024-03-01", "NYK", 4, "13.0", 1, 6),
+        game("alpha", "2024-02-24", "BOS", 3, "12.0", 2, null)));
+  }
+
+  /** Pairs ask each date for its own players: a player has an outcome only on the dates asked. */
+  @Test
+  public void backfill_pairs_giveOutcomesOnlyWhereAsked() {
+    List<GameRow> rows = List.of(
+        row("alpha", "2024-02-25", "DEN", 1, "10.0"),
+        row("beta", "2024-02-26", "MIA", 2, "11.0"));
+    HistoricalGamesLoader loader = createLoader(rows, settings());
+    loaders.add(loader);
+    BackfillRequest request = BackfillRequest.builder().lookbackDays(LOOKBACK_DAYS)
+        .player(GAME_DATE.plusDays(1), "beta")
+        .player(GAME_DATE, "alpha")
+        .player(GAME_DATE.plusDays(1), "alpha")
+        .build();
+
+    List<DateResult> results = backfill(loader, request);
+
+    assertThat(results).extracting(DateResult::gameDate).containsExactly(GAME_DATE, GAME_DATE.plusDays(1));
+    assertThat(results.get(0).result()).isComplete().hasOutcomesFor("alpha");
+    assertThat(results.get(1).result()).isComplete().hasOutcomesFor("beta", "alpha");
+    assertThat(results.get(1).result()).hasGames("beta", List.of(game("beta", "2024-02-26", "MIA", 2, "11.0", 1, null)));
+  }
+
+  /** 12 game dates of generated players, each date's histories equal a plain reference computation. */
+  @Test
+  public void backfill_manyDates_matchAReferenceComputation() {
+    League league = LeagueGenerator.generate(42, 1);
+    List<LocalDate> dates = league.gameDates().subList(60, 72);
+    List<LoadRequest> requests = dates.stream().map(date -> LoadRequest.builder(date)
+        .players(league.slate(date).subList(0, 40)).build()).toList();
+    Map<String, GameRow> byKey = new java.util.LinkedHashMap<>();
+    List<GameRow> rows = new ArrayList<>();
+    for (LoadRequest request : requests) {
+      for (GameRow row : ContractReference.rowsAround(league, request)) {
+        // Each (player, date, opponent, points, minutes) once: the league has one game a day a player.
+        if (byKey.putIfAbsent(row.playerLookup() + "|" + row.gameDate(), row) == null) {
+          rows.add(row);
+        }
+      }
+    }
+    HistoricalGamesLoader loader = createLoader(rows, settings());
+    loaders.add(loader);
+
+    List<DateResult> results = backfill(loader, BackfillRequest.of(requests));
+
+    long games = 0;
+    for (int i = 0; i < dates.size(); i++) {
+      Map<String, List<HistoricalGame>> expected = ContractReference.reference(rows, requests.get(i));
+      LoadResult byDate = results.get(i).result();
+      assertThat(byDate).isComplete().hasOutcomesFor(requests.get(i).players().toArray(String[]::new));
+      for (String player : requests.get(i).players()) {
+        assertThat(byDate).hasGames(player, expected.get(player));
+        games += expected.get(player).size();
+      }
+    }
+    assertThat(games).as("games over every date").isGreaterThan(5_000);
+  }
+
+  /**
+   * With queries that never return, every (date, player) pair fails with DEADLINE at the backfill's
+   * deadline (within the grace a loader that does not honour a request's deadline is given).
+   */
+  @Test
+  public void backfill_queriesNeverReturn_everyPairFailsAtTheDeadline() {
+    ManualTime time = ManualTime.create();
+    LoaderSettings settings = settings().toBuilder()
+        .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(60), Duration.ofSeconds(60)))
+        .retry(RetryPolicy.none())
+        .build();
+    HistoricalGamesLoader loader =
+        createHangingLoader(List.of(row("alpha", "2024-02-27", "BOS", 10, "20.0")), settings, time);
+    assumeTrue(loader != null, "this implementation offers no loader whose queries never return");
+    loaders.add(loader);
+    BackfillRequest.Builder request = BackfillRequest.builder().lookbackDays(LOOKBACK_DAYS).deadline(Duration.ofSeconds(7));
+    for (int day = 0; day < 40; day++) {
+      request.players(GAME_DATE.plusDays(day), List.of("alpha", "beta"));
+    }
+
+    List<DateResult> results = backfill(loader, request.build());
+
+    assertThat(results).hasSize(40).allSatisfy(date -> {
+      assertThat(date.result()).hasOutcomesFor("alpha", "beta").allFailedWith(FailureKind.DEADLINE);
+      assertThat(date.result().loaded()).isEmpty();
+    });
+    assertThat(time.elapsed()).isBetween(Duration.ofSeconds(7),
+        Duration.ofSeconds(7).plusMillis(HistoricalGamesLoader.DEADLINE_GRACE_MILLIS));
+  }
+
   // ---- deadline -----------------------------------------------------------------------------
 
   /** With queries that never return, every player fails with DEADLINE once the deadline passes. */
@@ -367,6 +497,21 @@ public abstract class LoaderContractTest {
           .allSatisfy(game -> assertThat(game.playerLookup()).isEqualTo(entry.getKey()));
     }
     return result;
+  }
+
+  /** Reads every date of {@code request}'s backfill on {@code loader}, closing it. */
+  protected static List<DateResult> backfill(HistoricalGamesLoader loader, BackfillRequest request) {
+    List<DateResult> results = new ArrayList<>();
+    try (Backfill backfill = loader.backfill(request)) {
+      backfill.forEachRemaining(results::add);
+    }
+    assertThat(results).extracting(DateResult::gameDate)
+        .containsExactlyElementsOf(request.dates().stream().map(LoadRequest::gameDate).toList());
+    for (int i = 0; i < results.size(); i++) {
+      assertThat(results.get(i).result().outcomes().keySet()).as("players with an outcome on " + results.get(i).gameDate())
+          .containsExactlyElementsOf(request.dates().get(i).players());
+    }
+    return results;
   }
 
   /** A request on {@link #GAME_DATE} with a {@link #LOOKBACK_DAYS} window and 30 games. */

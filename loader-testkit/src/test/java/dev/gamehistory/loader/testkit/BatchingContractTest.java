@@ -100,6 +100,11 @@ class BatchingContractTest extends LoaderContractTest {
     }
 
     @Override
+    public java.util.Optional<TimeSource> timeSource() {
+      return loader.timeSource();
+    }
+
+    @Override
     public void close() {
       client.close();
       loader.close();

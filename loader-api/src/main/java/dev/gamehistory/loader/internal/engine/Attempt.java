@@ -1,11 +1,16 @@
 package dev.gamehistory.loader.internal.engine;
 
+import dev.gamehistory.loader.BackendStatistics;
 import dev.gamehistory.loader.LoadCancelledException;
-import dev.gamehistory.loader.LoadRequest;
+import dev.gamehistory.loader.spi.DatesQuery;
+import dev.gamehistory.loader.spi.DatesResult;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryResult;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -23,28 +28,40 @@ final class Attempt {
   @Nullable ScheduledFuture<?> timer;
   boolean decided;
 
-  /** What a backend call gave: its result, or what it threw (or a {@link NullPointerException} for no result). */
-  record Returned(@Nullable QueryResult result, @Nullable Throwable error) {}
+  /**
+   * What a backend call gave: each date's result and the statistics of the query (for one date, its
+   * result's own), or what it threw (a {@link NullPointerException} for no result).
+   */
+  record Returned(@Nullable Map<LocalDate, QueryResult> byDate, Optional<BackendStatistics> statistics,
+      @Nullable Throwable error) {}
 
   /**
-   * Runs on the worker: the backend call for the task's players under the attempt's context, which a cancel interrupts.
+   * Runs on the worker: the backend call for the task's pairs under the attempt's context, which a
+   * cancel interrupts; one date is asked with {@code fetch}, several with {@code fetchDates}.
    * Catches anything, since a backend may throw a checked exception it does not declare (Kotlin,
    * sneaky throws); clears the interrupt before the thread goes back to the pool.
    */
-  Returned call(GamesQuery backend, LoadRequest request, AttemptContext context) {
+  Returned call(GamesQuery backend, int lookbackDays, int maxGames, AttemptContext context) {
     try {
       context.runOn(Thread.currentThread());
       if (context.isCancelled()) {
         throw LoadCancelledException.of("query cancelled before it started");
       }
-      WindowQuery query = new WindowQuery(task.players(), request.gameDate(), request.lookbackDays(), request.maxGames());
-      QueryResult result = backend.fetch(query, context);
+      if (task.isSingleDate()) {
+        LocalDate date = task.slates().firstKey();
+        QueryResult result = backend.fetch(new WindowQuery(task.slates().get(date), date, lookbackDays, maxGames), context);
+        if (result == null) {
+          throw new NullPointerException("backend " + backend.name() + " returned no result");
+        }
+        return new Returned(Map.of(date, result), result.statistics(), null);
+      }
+      DatesResult result = backend.fetchDates(new DatesQuery(task.slates(), lookbackDays, maxGames), context);
       if (result == null) {
         throw new NullPointerException("backend " + backend.name() + " returned no result");
       }
-      return new Returned(result, null);
+      return new Returned(result.dates(), result.statistics(), null);
     } catch (Throwable e) {
-      return new Returned(null, e);
+      return new Returned(null, Optional.empty(), e);
     } finally {
       context.runOn(null);
       Thread.interrupted();

@@ -4,6 +4,7 @@ import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.internal.text.Plural;
 import dev.gamehistory.loader.spi.QueryResult;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,29 @@ import java.util.Set;
 final class ContractCheck {
 
   private ContractCheck() {}
+
+  /**
+   * What is wrong with {@code byDate} as the answer to a query of {@code task}'s pairs, each date's
+   * window taken from {@code requests}; empty when nothing.
+   */
+  static Optional<String> violation(Map<LocalDate, LoadRequest> requests, Task task, Map<LocalDate, QueryResult> byDate) {
+    for (LocalDate date : byDate.keySet()) {
+      if (!task.slates().containsKey(date)) {
+        return Optional.of("returned a result for game date " + date + ", which the query did not ask for");
+      }
+    }
+    for (Map.Entry<LocalDate, List<String>> entry : task.slates().entrySet()) {
+      QueryResult result = byDate.get(entry.getKey());
+      if (result == null) {
+        return Optional.of("returned no result for game date " + entry.getKey() + ", which the query asked for");
+      }
+      Optional<String> violation = violation(requests.get(entry.getKey()), entry.getValue(), result);
+      if (violation.isPresent()) {
+        return task.isSingleDate() ? violation : Optional.of("on " + entry.getKey() + ": " + violation.get());
+      }
+    }
+    return Optional.empty();
+  }
 
   /** What is wrong with {@code queryResult} as the answer to a query of {@code players}; empty when nothing. */
   static Optional<String> violation(LoadRequest request, List<String> players, QueryResult queryResult) {

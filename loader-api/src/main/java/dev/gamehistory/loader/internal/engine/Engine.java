@@ -1,5 +1,7 @@
 package dev.gamehistory.loader.internal.engine;
 
+import dev.gamehistory.loader.Backfill;
+import dev.gamehistory.loader.BackfillRequest;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadRequest;
@@ -107,6 +109,31 @@ public final class Engine implements HistoricalGamesLoader {
       run.cancel("loader closed");
     }
     return result;
+  }
+
+  @Override
+  public Backfill backfill(BackfillRequest request) {
+    Objects.requireNonNull(request, "request");
+    Futures.note(time.work());
+    return time.work().enter(() -> {
+      if (closed.get()) {
+        throw new IllegalStateException("loader is closed");
+      }
+      return new BackfillRun(this, request).start();
+    });
+  }
+
+  /** Starts a backfill's part as one of this engine's loads (stopped at once after a cancel). */
+  void startPart(LoadRun run, @Nullable String cancelled) {
+    runs.add(run);
+    if (cancelled != null) {
+      run.startCancelled(cancelled);
+    } else {
+      run.start();
+    }
+    if (closed.get()) {
+      run.cancel("loader closed");
+    }
   }
 
   /** Blocks for the load's result through the time source's {@link dev.gamehistory.loader.spi.LoaderWork}. */

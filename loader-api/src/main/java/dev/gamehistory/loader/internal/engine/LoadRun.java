@@ -1,7 +1,9 @@
 package dev.gamehistory.loader.internal.engine;
 
 import dev.gamehistory.loader.BackendException;
+import dev.gamehistory.loader.BackendStatistics;
 import dev.gamehistory.loader.DeadlineExceededException;
+import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoadCancelledException;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
@@ -14,6 +16,7 @@ import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.internal.concurrent.Futures;
 import dev.gamehistory.loader.internal.concurrent.TimeMath;
 import dev.gamehistory.loader.internal.text.Plural;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.settings.TimeoutPolicy;
@@ -21,16 +24,21 @@ import dev.gamehistory.loader.spi.QueryResult;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -40,26 +48,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One load: runs the strategy's stages over the backend, bounds every query with its own timer on
- * the shared scheduler (armed when the call starts, cancelled however the attempt ends), retries,
- * splits, falls back, and ends every player with exactly one outcome by the deadline.
+ * One load of one or more game dates (a backfill's part): runs the strategy's stages over the
+ * backend, bounds every query with its own timer on the shared scheduler (armed when the call
+ * starts, cancelled however the attempt ends), retries, splits, falls back, and ends every (date,
+ * player) pair with exactly one outcome by the deadline. A date ends as soon as its pairs are
+ * decided and none waits for a fallback stage.
  *
  * <p>All state is guarded by {@code this}. Nothing under the lock blocks: backend calls run on the
- * worker executor, timers on the scheduler, and the result future is completed outside the lock.
+ * worker executor, timers on the scheduler, and results are handed over outside the lock.
  *
  * <p>This file is the load's state machine alone: its stages, slots, timers and stops, whose every
  * transition reads and writes the same state under the one lock, so it stays one class. What to
  * query next is {@link QueryPlan}'s, one query's call {@link Attempt}'s, the check of an answer
- * {@link ContractCheck}'s, the record and the result {@link Ledger}'s, the telling and completing
+ * {@link ContractCheck}'s, the record and the results {@link Ledger}'s, the telling and handing over
  * {@link Delivery}'s.
  */
 final class LoadRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoadRun.class);
 
+  /** Where a backfill's dates go as they end, after their listeners heard the end; never throws. */
+  interface DateSink {
+    void dateDone(LoadRequest request, LoadResult result);
+  }
+
   private final Engine engine;
   private final TimeSource time;
-  private final LoadRequest request;
+  private final List<LoadRequest> requests;
+  private final Map<LocalDate, LoadRequest> byDate = new LinkedHashMap<>();
+  private final Map<LocalDate, LoadScope> scopes = new HashMap<>();
+  private final int lookbackDays;
+  private final int maxGames;
+  private final @Nullable BackfillPolicy grouping;
+  private final @Nullable DateSink sink;
   private final List<Strategy> stages;
   private final String strategyDescription;
   private final TimeoutPolicy timeouts;
@@ -70,6 +91,8 @@ final class LoadRun {
   private final long deadlineNanos;
   private final CompletableFuture<LoadResult> result = new CompletableFuture<>();
   private final SplittableRandom random;
+  private final Delivery delivery;
+  private final Ledger ledger;
 
   // Guarded by this.
   private int stageIndex = -1;
@@ -78,11 +101,13 @@ final class LoadRun {
   private final Deque<Task> queue = new ArrayDeque<>();
   private final Set<Attempt> running = new LinkedHashSet<>();
   private int callsInFlight;
-  private Set<String> stagePending = new LinkedHashSet<>();
-  private Map<String, LoaderException> stageFailures = new LinkedHashMap<>();
-  private final LoadScope scope;
-  private final Delivery delivery;
-  private final Ledger ledger;
+  private Set<Pair> stagePending = new LinkedHashSet<>();
+  private Map<Pair, LoaderException> stageFailures = new LinkedHashMap<>();
+  /** Pairs of each date not decided yet in this stage. */
+  private final Map<LocalDate, Integer> open = new HashMap<>();
+  /** Dates with a pair that failed in this stage. */
+  private final Set<LocalDate> failedInStage = new HashSet<>();
+  private final Set<LocalDate> ended = new HashSet<>();
   private final Set<ScheduledFuture<?>> backoffs = new LinkedHashSet<>();
   private @Nullable ScheduledFuture<?> deadlineTimer;
   private int attemptIds;
@@ -90,26 +115,47 @@ final class LoadRun {
   private boolean pumpAgain;
   private boolean done;
 
+  /** A load of one game date, whose result completes {@link #result()}. */
   LoadRun(Engine engine, LoadRequest request) {
+    this(engine, List.of(request), null, null,
+        request.deadline().orElse(engine.settings().timeouts().deadline()), engine.time().nanoTime(),
+        engine.time().instant());
+  }
+
+  /**
+   * Part of a backfill: dates of one window, grouped into queries by {@code grouping}, the whole
+   * ending by {@code deadline} from {@code startNanos} (the backfill's), each date's result going to
+   * {@code sink}.
+   */
+  LoadRun(Engine engine, List<LoadRequest> requests, @Nullable BackfillPolicy grouping, @Nullable DateSink sink,
+      Duration deadline, long startNanos, Instant startedAt) {
     this.engine = engine;
     this.time = engine.time();
-    this.request = request;
+    this.requests = List.copyOf(requests);
+    for (LoadRequest request : requests) {
+      byDate.put(request.gameDate(), request);
+      scopes.put(request.gameDate(), new LoadScope(request));
+    }
+    this.lookbackDays = requests.get(0).lookbackDays();
+    this.maxGames = requests.get(0).maxGames();
+    this.grouping = grouping;
+    this.sink = sink;
     Strategy strategy = engine.settings().strategy();
     this.stages = strategy instanceof Strategy.Fallback fallback ? fallback.stages() : List.of(strategy);
     this.stage = stages.get(0);
     this.strategyDescription = strategy.describe();
     this.timeouts = engine.settings().timeouts();
     this.retry = engine.settings().retry();
-    this.deadline = request.deadline().orElse(timeouts.deadline());
+    this.deadline = deadline;
     this.random = new SplittableRandom(time.jitterSeed());
-    this.scope = new LoadScope(request);
-    this.delivery = new Delivery(engine, scope, this, () -> engine.finished(this), result);
-    this.startNanos = time.nanoTime();
-    this.startedAt = time.instant();
+    this.delivery = new Delivery(engine, this);
+    this.startNanos = startNanos;
+    this.startedAt = startedAt;
     this.deadlineNanos = TimeMath.plusSaturated(startNanos, TimeMath.toNanosSaturated(deadline));
     this.ledger = new Ledger(time, startNanos);
   }
 
+  /** The result of a load of one game date. */
   CompletableFuture<LoadResult> result() {
     return result;
   }
@@ -120,17 +166,45 @@ final class LoadRun {
       if (done) {
         return;
       }
-      delivery.add(listener -> listener.onLoadStart(scope));
+      SortedMap<LocalDate, List<String>> slates = new TreeMap<>();
+      for (LoadRequest request : requests) {
+        LoadScope scope = scopes.get(request.gameDate());
+        delivery.add(listener -> listener.onLoadStart(scope));
+        slates.put(request.gameDate(), request.players());
+      }
       try {
-        deadlineTimer = time.scheduler().schedule(this::onDeadline, deadlineNanos - startNanos, TimeUnit.NANOSECONDS);
+        deadlineTimer = time.scheduler().schedule(this::onDeadline, deadlineNanos - time.nanoTime(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException closed) {
         stopLocked(LoadCancelledException.of("loader closed"), ReportEvent.Kind.CANCELLED, "load cancelled: loader closed");
       }
       if (!done) {
-        startStage(0, request.players());
+        startStage(0, slates);
       }
     }
     deliver();
+  }
+
+  /**
+   * Starts the load already stopped, as a backfill does with the parts it reaches after a cancel:
+   * the listeners hear each date start and end, and every pair fails as cancelled.
+   */
+  void startCancelled(String why) {
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      for (LoadRequest request : requests) {
+        LoadScope scope = scopes.get(request.gameDate());
+        delivery.add(listener -> listener.onLoadStart(scope));
+      }
+      stopLocked(LoadCancelledException.of(why), ReportEvent.Kind.CANCELLED, "load cancelled: " + why);
+    }
+    deliver();
+  }
+
+  /** Every query attempt so far, each once. */
+  synchronized List<QueryAttempt> attempts() {
+    return ledger.attempts();
   }
 
   /** Ends the load at once: outstanding players fail as cancelled, running queries are cancelled. */
@@ -143,22 +217,30 @@ final class LoadRun {
 
   private void onDeadline() {
     synchronized (this) {
-      stopLocked(DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE, "deadline of " + deadline.toMillis() + " ms passed");
+      stopAtDeadline();
     }
     deliver();
   }
 
+  private void stopAtDeadline() {
+    stopLocked(DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE, "deadline of " + deadline.toMillis() + " ms passed");
+  }
+
   // ---- stages -------------------------------------------------------------------------------
 
-  private void startStage(int index, List<String> players) {
+  private void startStage(int index, SortedMap<LocalDate, List<String>> slates) {
     stageIndex = index;
     stage = stages.get(index);
-    stagePending = new LinkedHashSet<>(players);
+    stagePending = new LinkedHashSet<>();
     stageFailures = new LinkedHashMap<>();
+    open.clear();
+    failedInStage.clear();
+    slates.forEach((date, players) -> {
+      players.forEach(player -> stagePending.add(new Pair(date, player)));
+      open.put(date, players.size());
+    });
     parallelism = QueryPlan.parallelism(stage);
-    for (List<String> chunk : QueryPlan.initialChunks(stage, players)) {
-      queue.addLast(new Task(chunk, 1));
-    }
+    queue.addAll(QueryPlan.initialTasks(stage, slates, grouping));
     pump();
   }
 
@@ -167,16 +249,47 @@ final class LoadRun {
       return;
     }
     if (!stageFailures.isEmpty() && stageIndex + 1 < stages.size()) {
-      List<String> failed = request.players().stream().filter(stageFailures::containsKey).toList();
+      SortedMap<LocalDate, List<String>> failed = new TreeMap<>();
+      for (LoadRequest request : requests) {
+        for (String player : request.players()) {
+          if (stageFailures.containsKey(new Pair(request.gameDate(), player))) {
+            failed.computeIfAbsent(request.gameDate(), d -> new ArrayList<>()).add(player);
+          }
+        }
+      }
+      int pairs = failed.values().stream().mapToInt(List::size).sum();
       Strategy next = stages.get(stageIndex + 1);
-      event(ReportEvent.Kind.FALLBACK, failed.size(),
-          Plural.count(failed.size(), "player", "players") + " failed under " + stage.describe() + "; trying "
-              + next.describe());
-      LOG.debug("load: {} fall back from {} to {}", Plural.count(failed.size(), "player", "players"), stage.describe(),
-          next.describe());
+      event(ReportEvent.Kind.FALLBACK, pairs, count(pairs) + " failed under " + stage.describe() + "; trying "
+          + next.describe(), failed.keySet());
+      LOG.debug("load: {} fall back from {} to {}", count(pairs), stage.describe(), next.describe());
       startStage(stageIndex + 1, failed);
     } else {
       finishLocked();
+    }
+  }
+
+  /** A pair loaded in this stage. */
+  private void loaded(Pair pair, List<HistoricalGame> games) {
+    ledger.loaded(pair, games);
+    if (stagePending.remove(pair)) {
+      decided(pair.gameDate());
+    }
+  }
+
+  /** A pair failed in this stage; a later stage may still take it. */
+  private void failed(Pair pair, LoaderException failure) {
+    stageFailures.put(pair, failure);
+    if (stagePending.remove(pair)) {
+      failedInStage.add(pair.gameDate());
+      decided(pair.gameDate());
+    }
+  }
+
+  /** One more pair of {@code date} decided: the date ends when it was the last and none waits for a fallback. */
+  private void decided(LocalDate date) {
+    int left = open.merge(date, -1, Integer::sum);
+    if (left == 0 && (!failedInStage.contains(date) || stageIndex + 1 == stages.size())) {
+      endDate(date);
     }
   }
 
@@ -208,7 +321,7 @@ final class LoadRun {
   private void launch(Task task) {
     if (deadlineNanos - time.nanoTime() <= 0) {
       queue.addFirst(task);
-      stopLocked(DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE, "deadline of " + deadline.toMillis() + " ms passed");
+      stopAtDeadline();
       return;
     }
     Attempt attempt = new Attempt(++attemptIds, task);
@@ -245,11 +358,10 @@ final class LoadRun {
     if (context == null) {
       return;
     }
-    Attempt.Returned returned = attempt.call(engine.backend(), request, context);
-    Throwable error = returned.error();
-    onCallReturned(attempt, returned.result(), error);
+    Attempt.Returned returned = attempt.call(engine.backend(), lookbackDays, maxGames, context);
+    onCallReturned(attempt, returned);
     deliver();
-    if (error instanceof VirtualMachineError fatal) {
+    if (returned.error() instanceof VirtualMachineError fatal) {
       // Recorded as the query's failure and its slot freed; the JVM's own trouble still surfaces.
       throw fatal;
     }
@@ -259,14 +371,15 @@ final class LoadRun {
   private AttemptContext start(Attempt attempt) {
     long now = time.nanoTime();
     long left = Math.max(1, deadlineNanos - now);
-    long policyNanos = TimeMath.toNanosSaturated(timeouts.queryTimeoutFor(attempt.task.players().size()));
+    long policyNanos = TimeMath.toNanosSaturated(timeouts.queryTimeoutFor(attempt.task.pairs()));
     boolean deadlineBound = policyNanos >= left;
     long timeoutNanos = deadlineBound ? left : policyNanos;
     AttemptContext context = new AttemptContext(engine.nextQueryId(), attempt.task.attempt(), time,
         Duration.ofNanos(timeoutNanos), engine::run);
     attempt.started(context, Duration.ofNanos(timeoutNanos), deadlineBound, now);
-    QueryStart started = new QueryStart(attempt.id, engine.backend().name(), stage.name(), attempt.task.players(), attempt.task.attempt(),
-        Duration.ofNanos(Math.max(0, now - startNanos)), Duration.ofNanos(timeoutNanos));
+    QueryStart started = new QueryStart(attempt.id, engine.backend().name(), stage.name(), attempt.task.players(),
+        attempt.task.attempt(), Duration.ofNanos(Math.max(0, now - startNanos)), Duration.ofNanos(timeoutNanos));
+    LoadScope scope = scopeOf(attempt.task);
     delivery.add(listener -> listener.onQueryStart(scope, started));
     try {
       attempt.timer = time.scheduler().schedule(() -> onTimeout(attempt), timeoutNanos, TimeUnit.NANOSECONDS);
@@ -285,13 +398,13 @@ final class LoadRun {
       AttemptContext context = attempt.context();
       if (attempt.deadlineBound) {
         // The load's deadline: stopLocked cancels and records every running attempt, this one too.
-        stopLocked(DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE, "deadline of " + deadline.toMillis() + " ms passed");
+        stopAtDeadline();
       } else {
         attempt.decided = true;
         running.remove(attempt);
         context.cancel();
-        QueryTimeoutException failure = QueryTimeoutException.of(attempt.timeout, attempt.task.players().size());
-        record(attempt, QueryAttempt.Outcome.TIMED_OUT, 0, true, failure, Optional.empty());
+        QueryTimeoutException failure = QueryTimeoutException.of(attempt.timeout, attempt.task.pairs());
+        record(attempt, QueryAttempt.Outcome.TIMED_OUT, Map.of(), true, failure, Optional.empty());
         onFailure(attempt.task, failure);
         checkStageDone();
         pump();
@@ -301,7 +414,7 @@ final class LoadRun {
   }
 
   /** The backend call returned: frees the slot, cancels the timer, and decides unless the timer or a stop did. */
-  private void onCallReturned(Attempt attempt, @Nullable QueryResult queryResult, @Nullable Throwable error) {
+  private void onCallReturned(Attempt attempt, Attempt.Returned returned) {
     synchronized (this) {
       callsInFlight--;
       if (attempt.timer != null) {
@@ -310,11 +423,13 @@ final class LoadRun {
       if (!done && !attempt.decided) {
         attempt.decided = true;
         running.remove(attempt);
-        if (error == null && queryResult != null) {
-          accept(attempt, queryResult);
+        Map<LocalDate, QueryResult> byDateResult = returned.byDate();
+        if (returned.error() == null && byDateResult != null) {
+          accept(attempt, byDateResult, returned.statistics());
         } else {
+          Throwable error = returned.error();
           LoaderException failure = toLoaderException(error == null ? null : Futures.unwrap(error));
-          record(attempt, QueryAttempt.Outcome.FAILED, 0, attempt.context().isCancelled(), failure, Optional.empty());
+          record(attempt, QueryAttempt.Outcome.FAILED, Map.of(), attempt.context().isCancelled(), failure, Optional.empty());
           onFailure(attempt.task, failure);
         }
         checkStageDone();
@@ -323,29 +438,34 @@ final class LoadRun {
     }
   }
 
-  private void accept(Attempt attempt, QueryResult queryResult) {
-    Optional<String> violation = ContractCheck.violation(request, attempt.task.players(), queryResult);
+  private void accept(Attempt attempt, Map<LocalDate, QueryResult> results, Optional<BackendStatistics> statistics) {
+    Task task = attempt.task;
+    Optional<String> violation = ContractCheck.violation(byDate, task, results);
     if (violation.isPresent()) {
       LOG.warn("backend {} broke the contract: {}", engine.backend().name(), violation.get());
       BackendException failure = BackendException.permanentError("contractViolation",
           "backend " + engine.backend().name() + " broke the contract: " + violation.get(), null);
-      record(attempt, QueryAttempt.Outcome.FAILED, 0, false, failure, queryResult.statistics());
-      onFailure(attempt.task, failure);
+      record(attempt, QueryAttempt.Outcome.FAILED, Map.of(), false, failure, statistics);
+      onFailure(task, failure);
       return;
     }
-    record(attempt, QueryAttempt.Outcome.SUCCEEDED, queryResult.rows(), false, null, queryResult.statistics());
+    Map<LocalDate, Long> rows = new HashMap<>();
+    results.forEach((date, dateResult) -> rows.put(date, dateResult.rows()));
+    record(attempt, QueryAttempt.Outcome.SUCCEEDED, rows, false, null, statistics);
     // Players the backend could not load fail alone, grouped by their failure; the others load.
-    Map<LoaderException, List<String>> failedBy = new LinkedHashMap<>();
-    for (String player : attempt.task.players()) {
-      LoaderException failure = queryResult.failures().get(player);
-      if (failure != null) {
-        failedBy.computeIfAbsent(failure, f -> new ArrayList<>()).add(player);
-      } else {
-        ledger.loaded(player, queryResult.games().getOrDefault(player, List.of()));
-        stagePending.remove(player);
+    Map<LoaderException, SortedMap<LocalDate, List<String>>> failedBy = new LinkedHashMap<>();
+    task.slates().forEach((date, players) -> {
+      QueryResult dateResult = results.get(date);
+      for (String player : players) {
+        LoaderException failure = dateResult.failures().get(player);
+        if (failure != null) {
+          failedBy.computeIfAbsent(failure, f -> new TreeMap<>()).computeIfAbsent(date, d -> new ArrayList<>()).add(player);
+        } else {
+          loaded(new Pair(date, player), dateResult.games().getOrDefault(player, List.of()));
+        }
       }
-    }
-    failedBy.forEach((failure, players) -> onFailure(new Task(players, attempt.task.attempt()), failure));
+    });
+    failedBy.forEach((failure, slates) -> onFailure(new Task(slates, task.attempt()), failure));
   }
 
   /**
@@ -353,25 +473,21 @@ final class LoadRun {
    * or fail (then a fallback stage may take them).
    */
   private void onFailure(Task task, LoaderException failure) {
-    int size = task.players().size();
     QueryPlan.Next next = QueryPlan.afterFailure(stage, retry, task, failure, random::nextDouble, this::endsBeforeDeadline);
     if (next instanceof QueryPlan.Next.Split split) {
       Duration backoff = split.backoff();
-      event(ReportEvent.Kind.SPLIT, size, "query of " + Plural.count(size, "player", "players") + " ended " + failure.kind()
-          + "; split into " + split.first().players().size() + " + " + split.second().players().size()
-          + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"));
-      LOG.debug("load: split a query of {} players after {}", size, failure.kind());
+      event(ReportEvent.Kind.SPLIT, task.pairs(), "query of " + task.describe() + " ended " + failure.kind()
+          + "; split into " + split.first().size() + " + " + split.second().size() + (task.isSingleDate() ? "" : " dates")
+          + (backoff.isZero() ? "" : " after " + backoff.toMillis() + " ms"), task.slates().keySet());
+      LOG.debug("load: split a query of {} after {}", task.describe(), failure.kind());
       resumeAfter(backoff, split.first(), split.second());
     } else if (next instanceof QueryPlan.Next.Retry again) {
-      event(ReportEvent.Kind.RETRY, size, "query of " + Plural.count(size, "player", "players") + " ended "
+      event(ReportEvent.Kind.RETRY, task.pairs(), "query of " + task.describe() + " ended "
           + failure.kind() + " (" + failure.getMessage() + "); attempt " + again.next().attempt() + " after "
-          + again.backoff().toMillis() + " ms");
+          + again.backoff().toMillis() + " ms", task.slates().keySet());
       resumeAfter(again.backoff(), again.next());
     } else {
-      for (String player : task.players()) {
-        stageFailures.put(player, failure);
-        stagePending.remove(player);
-      }
+      task.slates().forEach((date, players) -> players.forEach(player -> failed(new Pair(date, player), failure)));
     }
   }
 
@@ -411,7 +527,7 @@ final class LoadRun {
 
   // ---- ending -------------------------------------------------------------------------------
 
-  /** Ends the load now: running queries are cancelled, outstanding players fail with {@code failure}. */
+  /** Ends the load now: running queries are cancelled, outstanding pairs fail with {@code failure}. */
   private void stopLocked(LoaderException failure, ReportEvent.Kind kind, String why) {
     if (done) {
       return;
@@ -421,7 +537,7 @@ final class LoadRun {
       attempt.decided = true;
       if (attempt.isStarted()) {
         attempt.context().cancel();
-        record(attempt, QueryAttempt.Outcome.CANCELLED, 0, true, failure, Optional.empty());
+        record(attempt, QueryAttempt.Outcome.CANCELLED, Map.of(), true, failure, Optional.empty());
         cancelled++;
       }
     }
@@ -430,26 +546,52 @@ final class LoadRun {
     backoffs.forEach(backoff -> backoff.cancel(false));
     backoffs.clear();
     int outstanding = 0;
-    for (String player : request.players()) {
-      if (!ledger.isLoaded(player) && !stageFailures.containsKey(player)) {
-        stageFailures.put(player, failure);
-        outstanding++;
+    for (LoadRequest request : requests) {
+      if (ended.contains(request.gameDate())) {
+        continue;
+      }
+      for (String player : request.players()) {
+        Pair pair = new Pair(request.gameDate(), player);
+        if (!ledger.isLoaded(pair) && !stageFailures.containsKey(pair)) {
+          stageFailures.put(pair, failure);
+          outstanding++;
+        }
       }
     }
-    String counts = Plural.count(outstanding, "player", "players") + " outstanding, "
-        + Plural.count(cancelled, "query", "queries") + " cancelled";
-    event(kind, outstanding, why + "; " + counts);
+    String counts = count(outstanding) + " outstanding, " + Plural.count(cancelled, "query", "queries") + " cancelled";
+    event(kind, outstanding, why + "; " + counts, null);
     LOG.debug("load: {}; {}", why, counts);
     finishLocked();
   }
 
+  /** Ends every date not ended yet, in date order. */
   private void finishLocked() {
-    done = true;
-    if (deadlineTimer != null) {
-      deadlineTimer.cancel(false);
+    for (LoadRequest request : requests) {
+      if (!ended.contains(request.gameDate())) {
+        endDate(request.gameDate());
+      }
     }
-    delivery.complete(ledger.result(request, stageFailures, strategyDescription, engine.settings().strategy().name(),
-        engine.backend().name(), startedAt, deadline));
+  }
+
+  /** Makes a date's result and hands it over; the last date ends the load. */
+  private void endDate(LocalDate date) {
+    ended.add(date);
+    LoadRequest request = byDate.get(date);
+    LoadResult dateResult = ledger.result(request, stageFailures, strategyDescription,
+        engine.settings().strategy().name(), engine.backend().name(), startedAt, deadline);
+    Runnable then = sink == null ? () -> result.complete(dateResult) : () -> sink.dateDone(request, dateResult);
+    if (ended.size() == requests.size()) {
+      done = true;
+      if (deadlineTimer != null) {
+        deadlineTimer.cancel(false);
+      }
+      Runnable handOver = then;
+      then = () -> {
+        engine.finished(this);
+        handOver.run();
+      };
+    }
+    delivery.end(scopes.get(date), dateResult, then);
   }
 
   private void deliver() {
@@ -458,14 +600,25 @@ final class LoadRun {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private void record(Attempt attempt, QueryAttempt.Outcome outcome, long rows, boolean cancelled,
-      @Nullable LoaderException failure, Optional<dev.gamehistory.loader.BackendStatistics> statistics) {
+  /** The scope whose listeners hear a query: that of its first date. */
+  private LoadScope scopeOf(Task task) {
+    return scopes.get(task.slates().firstKey());
+  }
+
+  /** {@code 3 players} for a load of one date, {@code 3 pairs} for a backfill's part. */
+  private String count(int pairs) {
+    return grouping == null ? Plural.count(pairs, "player", "players") : Plural.count(pairs, "pair", "pairs");
+  }
+
+  private void record(Attempt attempt, QueryAttempt.Outcome outcome, Map<LocalDate, Long> rows, boolean cancelled,
+      @Nullable LoaderException failure, Optional<BackendStatistics> statistics) {
     QueryAttempt recorded = ledger.record(attempt, stage.name(), outcome, rows, cancelled, failure, statistics);
+    LoadScope scope = scopeOf(attempt.task);
     delivery.add(listener -> listener.onQueryEnd(scope, recorded));
   }
 
-  private void event(ReportEvent.Kind kind, int players, String detail) {
-    ledger.event(kind, players, detail);
+  private void event(ReportEvent.Kind kind, int pairs, String detail, @Nullable Set<LocalDate> dates) {
+    ledger.event(kind, pairs, detail, dates);
   }
 
   private LoaderException toLoaderException(@Nullable Throwable cause) {

@@ -1,6 +1,9 @@
 package dev.gamehistory.loader.internal.settings;
 
 import static dev.gamehistory.loader.internal.settings.SettingsKeys.BACKEND;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BACKFILL_DATES_PER_QUERY;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BACKFILL_DEADLINE;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BACKFILL_PAIRS_PER_QUERY;
 import static dev.gamehistory.loader.internal.settings.SettingsKeys.BATCHING_MAX_DELAY;
 import static dev.gamehistory.loader.internal.settings.SettingsKeys.BATCHING_MAX_PLAYERS;
 import static dev.gamehistory.loader.internal.settings.SettingsKeys.CACHE_ENABLED;
@@ -19,6 +22,7 @@ import static dev.gamehistory.loader.internal.settings.SettingsKeys.RETRY_MAX_BA
 
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.internal.settings.GivenValues.Given;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.BatchingPolicy;
 import dev.gamehistory.loader.settings.CachePolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
@@ -68,11 +72,12 @@ final class SettingsInterpreter {
     int maxGames = values.integer(MAX_GAMES, 1, LoadRequest.MAX_MAX_GAMES, LoadRequest.DEFAULT_MAX_GAMES);
     CachePolicy cache = cache();
     BatchingPolicy batching = batching();
+    BackfillPolicy backfill = backfill();
     requireWindowBeforeDeadline(batching, timeouts);
     Map<String, String> backendProperties = backendProperties();
     try {
       return new LoaderSettings(strategy, timeouts, retry, lookbackDays, maxGames, backendProperties, cache,
-          batching);
+          batching, backfill);
     } catch (IllegalArgumentException e) {
       throw values.rejected(LOOKBACK_DAYS, e);
     }
@@ -95,6 +100,19 @@ final class SettingsInterpreter {
     }
     int maxPlayers = values.integer(BATCHING_MAX_PLAYERS, 1, BatchingPolicy.MAX_MAX_PLAYERS, defaultPolicy.maxPlayers());
     return new BatchingPolicy(maxDelay, maxPlayers);
+  }
+
+  private BackfillPolicy backfill() {
+    BackfillPolicy defaultPolicy = BackfillPolicy.defaults();
+    int datesPerQuery = values.integer(BACKFILL_DATES_PER_QUERY, 1, BackfillPolicy.MAX_DATES_PER_QUERY,
+        defaultPolicy.datesPerQuery());
+    int pairsPerQuery = values.integer(BACKFILL_PAIRS_PER_QUERY, 1, BackfillPolicy.MAX_PAIRS_PER_QUERY,
+        defaultPolicy.pairsPerQuery());
+    Duration deadline = values.duration(BACKFILL_DEADLINE, defaultPolicy.deadline(), GivenValues.Sign.POSITIVE);
+    if (deadline.compareTo(BackfillPolicy.MAX_DEADLINE) > 0) {
+      throw values.error(BACKFILL_DEADLINE, "must be at most " + DurationParser.format(BackfillPolicy.MAX_DEADLINE), "");
+    }
+    return new BackfillPolicy(datesPerQuery, pairsPerQuery, deadline);
   }
 
   /** A client's window must end before the loader's deadline: no call could be answered otherwise. */

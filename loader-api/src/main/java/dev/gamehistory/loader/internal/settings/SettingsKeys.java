@@ -56,6 +56,12 @@ public final class SettingsKeys {
   public static final String BATCHING_MAX_DELAY = "batching.max-delay";
   /** The most players in one gathered load. */
   public static final String BATCHING_MAX_PLAYERS = "batching.max-players";
+  /** The most game dates in one query of a backfill. */
+  public static final String BACKFILL_DATES_PER_QUERY = "backfill.dates-per-query";
+  /** The most (date, player) pairs in one query of a backfill. */
+  public static final String BACKFILL_PAIRS_PER_QUERY = "backfill.pairs-per-query";
+  /** A backfill's deadline. */
+  public static final String BACKFILL_DEADLINE = "backfill.deadline";
   /** The backend's name. */
   public static final String BACKEND = "backend";
 
@@ -237,6 +243,9 @@ public final class SettingsKeys {
     add(keys, CACHE_EXPIRE_AFTER_WRITE, "how long the cache keeps a history after loading it, > 0", "10m");
     add(keys, BATCHING_MAX_DELAY, "longest a PlayerHistoryClient call waits for others, 0..10s, shorter than deadline", "5ms");
     add(keys, BATCHING_MAX_PLAYERS, "most players in one load of a PlayerHistoryClient, 1..10000", "500");
+    add(keys, BACKFILL_DATES_PER_QUERY, "most game dates in one query of a backfill, 1..366", "30");
+    add(keys, BACKFILL_PAIRS_PER_QUERY, "most (date, player) pairs in one query of a backfill, 1..100000", "10000");
+    add(keys, BACKFILL_DEADLINE, "a backfill's deadline, unless its request gives one, at most 24h", "30m");
     add(keys, BACKEND, "backend: " + String.join(" or ", BACKENDS), "in-memory");
     add(keys, BIGQUERY_PROJECT, "Google Cloud project that runs the query jobs", "the client's default project");
     add(keys, BIGQUERY_TABLE, "games table: project.dataset.table or dataset.table", "none (required)");

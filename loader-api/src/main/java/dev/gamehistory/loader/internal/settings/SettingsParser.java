@@ -1,5 +1,8 @@
 package dev.gamehistory.loader.internal.settings;
 
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BACKFILL_DATES_PER_QUERY;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BACKFILL_DEADLINE;
+import static dev.gamehistory.loader.internal.settings.SettingsKeys.BACKFILL_PAIRS_PER_QUERY;
 import static dev.gamehistory.loader.internal.settings.SettingsKeys.BATCHING_MAX_DELAY;
 import static dev.gamehistory.loader.internal.settings.SettingsKeys.BATCHING_MAX_PLAYERS;
 import static dev.gamehistory.loader.internal.settings.SettingsKeys.CACHE_ENABLED;
@@ -28,6 +31,7 @@ import static dev.gamehistory.loader.internal.settings.StrategyGrammar.PER_PLAYE
 
 import dev.gamehistory.loader.internal.settings.GivenValues.Given;
 import dev.gamehistory.loader.internal.settings.StrategyGrammar.Stage;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.BatchingPolicy;
 import dev.gamehistory.loader.settings.CachePolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
@@ -203,6 +207,10 @@ public final class SettingsParser {
     BatchingPolicy batching = settings.batching();
     map.put(BATCHING_MAX_DELAY, DurationParser.format(batching.maxDelay()));
     map.put(BATCHING_MAX_PLAYERS, Integer.toString(batching.maxPlayers()));
+    BackfillPolicy backfill = settings.backfill();
+    map.put(BACKFILL_DATES_PER_QUERY, Integer.toString(backfill.datesPerQuery()));
+    map.put(BACKFILL_PAIRS_PER_QUERY, Integer.toString(backfill.pairsPerQuery()));
+    map.put(BACKFILL_DEADLINE, DurationParser.format(backfill.deadline()));
     Map<String, String> backend = new TreeMap<>(settings.backendProperties());
     for (String key : SettingsKeys.catalogue().keySet()) {
       String value = backend.remove(key);

@@ -2,6 +2,8 @@ package dev.gamehistory.loader.cache.internal;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gamehistory.loader.Backfill;
+import dev.gamehistory.loader.BackfillRequest;
 import dev.gamehistory.loader.CacheKey;
 import dev.gamehistory.loader.CachingLoader;
 import dev.gamehistory.loader.HistoricalGame;
@@ -130,6 +132,20 @@ public final class CaffeineCachingLoader implements CachingLoader {
   @Override
   public LoaderSettings settings() {
     return settings;
+  }
+
+  /**
+   * The wrapped loader's backfill: past dates' histories go to training and backtests, not to the
+   * game-day cache, so a backfill neither reads nor fills the cache (and this loader's listeners do
+   * not hear it; the wrapped loader's do).
+   */
+  @Override
+  public Backfill backfill(BackfillRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (closed.get()) {
+      throw new IllegalStateException("loader is closed");
+    }
+    return delegate.backfill(request);
   }
 
   @Override

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * clock only when the loader is idle ({@link ManualTime#runUntilDone}), so a sample runs the same way
  * every time: every tenth sample is run twice and must give the same result, manual time and
  * queries. The same scenarios also run through a {@link dev.gamehistory.loader.PlayerHistoryClient}
- * (one call per requested player, gathered into one load), and, in {@code loader-cache}, through a
- * caching loader.
+ * (one call per requested player, gathered into one load), as a backfill of three game dates whose
+ * every date is checked as its own load, and, in {@code loader-cache}, through a caching loader.
  *
  * <p><b>Replaying a failure.</b> The failure message gives the run's seed and the failing sample's
  * seed, the sample and the sample shrunk. Replay the whole run with
@@ -53,6 +53,7 @@ class LoaderContractPropertyTest {
 
   private static final int TRIES = 1000;
   private static final int CLIENT_TRIES = 300;
+  private static final int BACKFILL_TRIES = 300;
   private static final Duration SAFETY = Duration.ofSeconds(10);
   static final ContractModel MODEL = new ContractModel(Scenarios.ROWS);
 
@@ -61,6 +62,11 @@ class LoaderContractPropertyTest {
   @Test
   void load_anyStrategyAndFaults_meetsTheContract() {
     run("load_anyStrategyAndFaults_meetsTheContract", TRIES, Route.ENGINE, tally);
+  }
+
+  @Test
+  void backfill_anyStrategyAndFaults_eachDateMeetsTheContract() {
+    run("backfill_anyStrategyAndFaults_eachDateMeetsTheContract", BACKFILL_TRIES, Route.BACKFILL, tally);
   }
 
   @Test
@@ -87,8 +93,12 @@ class LoaderContractPropertyTest {
       }
     }
     FaultAnalysis analysis = new FaultAnalysis(scenario);
-    for (LoadResult result : first.results) {
-      checkOutcomes(scenario, analysis, result);
+    List<Scenario> checked = route.checkedAs(scenario);
+    if (checked.size() != first.results.size()) {
+      throw new AssertionError(first.results.size() + " results for " + checked.size() + " dates");
+    }
+    for (int i = 0; i < checked.size(); i++) {
+      checkOutcomes(checked.get(i), analysis, first.results.get(i));
     }
     int parallelism = FaultAnalysis.largestParallelism(scenario.strategy());
     if (first.maxInFlight > parallelism) {
@@ -122,7 +132,7 @@ class LoaderContractPropertyTest {
         throw new AssertionError(time.pendingTasks() + " task(s) left on the manual clock after close()");
       }
       List<String> queries = memory.history().stream()
-          .map(call -> call.query().players() + "#" + call.attempt() + "@" + call.startedAt() + ":" + call.outcome()).toList();
+          .map(call -> call.dates().slates() + "#" + call.attempt() + "@" + call.startedAt() + ":" + call.outcome()).toList();
       return new Run(results, queries, time.elapsed(), memory.maxInFlight(), memory.cancelledCount());
     }
 

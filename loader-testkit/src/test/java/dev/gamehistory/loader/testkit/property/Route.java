@@ -1,5 +1,7 @@
 package dev.gamehistory.loader.testkit.property;
 
+import dev.gamehistory.loader.Backfill;
+import dev.gamehistory.loader.BackfillRequest;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadReport;
 import dev.gamehistory.loader.LoadResult;
@@ -49,6 +51,51 @@ interface Route {
    * The engine is closed afterwards, by the caller.
    */
   List<LoadResult> run(HistoricalGamesLoader engine, Scenario scenario, ManualTime time) throws Exception;
+
+  /** The scenario each result of {@link #run} is checked against, in order: the scenario itself by default. */
+  default List<Scenario> checkedAs(Scenario scenario) {
+    return List.of(scenario);
+  }
+
+  /**
+   * The scenario's players on three game dates (its own, a day and four days later) in one backfill,
+   * driven to its end; each date's result is checked as that date's load. The backfill's deadline is
+   * the scenario's times three, so that a scenario whose one load has a generous deadline has a
+   * generous backfill too (three dates' pairs make at most three times its queries).
+   */
+  Route BACKFILL = new Route() {
+    @Override
+    public String name() {
+      return "backfill";
+    }
+
+    @Override
+    public Scenario adapt(Scenario scenario) {
+      return scenario.withTimeouts(scenario.timeouts(), Optional.empty());
+    }
+
+    @Override
+    public List<Scenario> checkedAs(Scenario scenario) {
+      return DAYS.stream().map(days -> scenario.withGameDate(scenario.gameDate().plusDays(days))).toList();
+    }
+
+    @Override
+    public List<LoadResult> run(HistoricalGamesLoader engine, Scenario scenario, ManualTime time) {
+      BackfillRequest.Builder request = BackfillRequest.builder()
+          .deadline(scenario.deadline().multipliedBy(DAYS.size()));
+      for (Scenario date : checkedAs(scenario)) {
+        request.add(date.request());
+      }
+      List<LoadResult> results = new ArrayList<>();
+      try (Backfill backfill = engine.backfill(request.build())) {
+        backfill.forEachRemaining(date -> results.add(date.result()));
+      }
+      return results;
+    }
+  };
+
+  /** The backfill route's dates, in days after the scenario's. */
+  List<Integer> DAYS = List.of(0, 1, 4);
 
   /** One load of the engine, driven to its end. */
   Route ENGINE = new Route() {

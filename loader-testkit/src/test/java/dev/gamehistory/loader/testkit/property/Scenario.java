@@ -80,6 +80,11 @@ record Scenario(
         requestDeadline);
   }
 
+  Scenario withGameDate(LocalDate value) {
+    return new Scenario(players, value, lookbackDays, maxGames, strategy, rules, faultSeed, retry, timeouts,
+        requestDeadline);
+  }
+
   Scenario withWindow(int lookback, int games) {
     return new Scenario(players, gameDate, lookback, games, strategy, rules, faultSeed, retry, timeouts,
         requestDeadline);
