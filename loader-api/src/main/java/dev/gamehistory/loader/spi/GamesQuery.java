@@ -2,8 +2,10 @@ package dev.gamehistory.loader.spi;
 
 import dev.gamehistory.loader.LoadCancelledException;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -44,6 +46,19 @@ public interface GamesQuery extends AutoCloseable {
       dates.put(date, fetch(query.window(date), context));
     }
     return new DatesResult(dates, Optional.empty());
+  }
+
+  /**
+   * The players with a game on each date from {@code from} to {@code to} (both inclusive), each
+   * date's players sorted, dates without games left out: the slates of a backfill over the dates
+   * that were played. The default says the backend cannot tell.
+   *
+   * @throws UnsupportedOperationException when the backend cannot list them
+   * @throws IllegalArgumentException when {@code to} is before {@code from}
+   * @throws dev.gamehistory.loader.LoaderException when the backend fails
+   */
+  default SortedMap<LocalDate, List<String>> playersByDate(LocalDate from, LocalDate to) {
+    throw new UnsupportedOperationException("the backend '" + name() + "' cannot list who played on each date");
   }
 
   /**

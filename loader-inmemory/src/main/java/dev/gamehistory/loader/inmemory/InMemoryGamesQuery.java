@@ -16,11 +16,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -168,6 +172,25 @@ public final class InMemoryGamesQuery implements GamesQuery {
     } finally {
       finish(call, outcome, returned, context.isCancelled());
     }
+  }
+
+  /** The players with a game on each date in {@code [from, to]}, from the rows; no call is recorded. */
+  @Override
+  public SortedMap<LocalDate, List<String>> playersByDate(LocalDate from, LocalDate to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("to (" + to + ") must not be before from (" + from + ")");
+    }
+    SortedMap<LocalDate, SortedSet<String>> players = new TreeMap<>();
+    for (GameRow row : rows) {
+      if (!row.gameDate().isBefore(from) && !row.gameDate().isAfter(to)) {
+        players.computeIfAbsent(row.gameDate(), date -> new TreeSet<>()).add(row.playerLookup());
+      }
+    }
+    SortedMap<LocalDate, List<String>> slates = new TreeMap<>();
+    players.forEach((date, names) -> slates.put(date, List.copyOf(names)));
+    return Collections.unmodifiableSortedMap(slates);
   }
 
   /** Every call, in start order, as it stands now (running calls included). */

@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -330,5 +331,24 @@ class InMemoryGamesQueryTest {
 
   private static WindowQuery query(String... players) {
     return new WindowQuery(List.of(players), GAME_DATE, 10, 30);
+  }
+
+  @Test
+  void playersByDate_rows_givesEachPlayedDatesPlayersSortedAndRecordsNoCall() {
+    InMemoryGamesQuery backend = InMemoryGamesQuery.of(List.of(
+        GameRow.of("beta", "2024-02-20", "BOS", 1, "10.0"),
+        GameRow.of("alpha", "2024-02-20", "MIA", 2, "11.0"),
+        GameRow.of("alpha", "2024-02-20", "NYK", 3, "12.0"),
+        GameRow.of("gamma", "2024-02-22", "BOS", 4, "13.0"),
+        GameRow.of("delta", "2024-02-25", "BOS", 5, "14.0")));
+
+    assertThat(backend.playersByDate(LocalDate.parse("2024-02-20"), LocalDate.parse("2024-02-24")))
+        .containsExactly(
+            Map.entry(LocalDate.parse("2024-02-20"), List.of("alpha", "beta")),
+            Map.entry(LocalDate.parse("2024-02-22"), List.of("gamma")));
+    assertThat(backend.queryCount()).isZero();
+    assertThatThrownBy(() -> backend.playersByDate(
+        LocalDate.parse("2024-02-24"), LocalDate.parse("2024-02-20")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2024-02-20");
   }
 }
