@@ -22,8 +22,11 @@ public record BackfillPolicy(int datesPerQuery, int pairsPerQuery, Duration dead
   public static final int MAX_DATES_PER_QUERY = 366;
   /** The default pairs per query: 10,000. */
   public static final int DEFAULT_PAIRS_PER_QUERY = 10_000;
-  /** The most pairs per query: far below BigQuery's 10 MB request at about 50 bytes a pair. */
-  public static final int MAX_PAIRS_PER_QUERY = 100_000;
+  /**
+   * The most pairs per query: 50,000, about 5 MB of parameters at 100 bytes a pair, within BigQuery's
+   * 10 MB request (a backend refuses a larger request as too large, and the adaptive strategy splits it).
+   */
+  public static final int MAX_PAIRS_PER_QUERY = 50_000;
   /** The default deadline of a backfill: 30 minutes. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(30);
   /** The longest deadline of a backfill. */

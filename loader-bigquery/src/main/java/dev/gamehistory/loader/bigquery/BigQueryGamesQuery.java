@@ -1,12 +1,16 @@
 package dev.gamehistory.loader.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
+import dev.gamehistory.loader.BackfillRequest;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.bigquery.internal.BigQueryInternals;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.settings.TimeoutPolicy;
+import dev.gamehistory.loader.spi.DatesQuery;
+import dev.gamehistory.loader.spi.DatesResult;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +55,9 @@ public final class BigQueryGamesQuery implements GamesQuery {
 
   /** The longest a {@link #check()} or one dry run of {@link #estimate} waits for BigQuery. */
   public static final Duration DRY_RUN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The longest {@link #playersByDate(LocalDate, LocalDate)} waits for BigQuery. */
+  public static final Duration PLAYED_TIMEOUT = Duration.ofMinutes(2);
 
   /** The request {@link #check()} dry-runs: one placeholder player, a one-day window. */
   static final WindowQuery CHECK_QUERY = new WindowQuery(List.of("hgl_check"), LocalDate.of(2000, 1, 2), 1, 1);
@@ -84,6 +92,38 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   /**
+   * Runs one statement for every (date, player) pair of the query ({@link #datesSql()}): the pairs
+   * joined to the table on the player and each pair's own window, rank and rest days counted per
+   * (player, date), so that each date's result equals what {@link #fetch} returns for it alone. One
+   * job, one set of statistics for the whole query.
+   *
+   * @throws dev.gamehistory.loader.BackendException for BigQuery's errors; {@code requestTooLarge}
+   *     (splittable, before any request) when the pairs would pass the request size this backend sends
+   */
+  @Override
+  public DatesResult fetchDates(DatesQuery query, QueryContext context) {
+    return backend.fetchDates(query, context);
+  }
+
+  /**
+   * Who played on each date from {@code from} to {@code to} (both inclusive), by one query of the
+   * table (the distinct game dates and players in that span, with the same location, labels and
+   * byte limit as a load's queries), waiting at most {@code timeout}. Each date's players sorted.
+   *
+   * @throws dev.gamehistory.loader.BackendException when BigQuery fails
+   */
+  public SortedMap<LocalDate, List<String>> playersByDate(LocalDate from, LocalDate to, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return backend.playersByDate(from, to, timeout);
+  }
+
+  /** {@link #playersByDate(LocalDate, LocalDate, Duration)} waiting at most {@link #PLAYED_TIMEOUT}. */
+  @Override
+  public SortedMap<LocalDate, List<String>> playersByDate(LocalDate from, LocalDate to) {
+    return playersByDate(from, to, PLAYED_TIMEOUT);
+  }
+
+  /**
    * Checks that a query would run: dry-runs the statement ({@code jobs.query} with {@code dryRun})
    * for one placeholder player over one day, with the same location, labels and byte limit as a
    * query, so that it fails where a query would (a missing table, no access, the wrong location, an
@@ -100,6 +140,15 @@ public final class BigQueryGamesQuery implements GamesQuery {
   /** The statement every query runs, with its named parameters {@code @window_start}, {@code @window_end}, {@code @players} and {@code @max_games}. */
   public String sql() {
     return backend.sql();
+  }
+
+  /**
+   * The statement a query of several dates runs, with its named parameters {@code @pair_players},
+   * {@code @pair_dates}, {@code @players}, {@code @scan_start}, {@code @scan_end}, {@code
+   * @lookback_days} and {@code @max_games}.
+   */
+  public String datesSql() {
+    return backend.datesSql();
   }
 
   /** The table the statement reads, as {@code project.dataset.table}. */
@@ -131,6 +180,59 @@ public final class BigQueryGamesQuery implements GamesQuery {
       costs.add(new CostEstimate.QueryCost(chunk.size(), dryRun(query)));
     }
     return new CostEstimate(strategy.describe(), costs);
+  }
+
+  /**
+   * Dry-runs a backfill's multi-date queries as the engine would first plan them under {@code
+   * policy}, and the per-date loop a user would otherwise run (each date's slate in one query),
+   * and reports both; nothing is executed or billed.
+   *
+   * @throws dev.gamehistory.loader.BackendException when BigQuery rejects a dry run
+   */
+  public BackfillEstimate estimate(BackfillRequest request, BackfillPolicy policy) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(policy, "policy");
+    List<CostEstimate.QueryCost> multiDate = new ArrayList<>();
+    List<CostEstimate.QueryCost> perDate = new ArrayList<>();
+    long multiDays = 0;
+    long perDays = 0;
+    for (DatesQuery query : plan(request.dates(), policy)) {
+      multiDate.add(new CostEstimate.QueryCost(query.pairs(), backend.dryRun(query, DRY_RUN_TIMEOUT)));
+      multiDays += query.scanEnd().toEpochDay() - query.scanStart().toEpochDay();
+    }
+    for (LoadRequest date : request.dates()) {
+      WindowQuery query = new WindowQuery(date.players(), date.gameDate(), date.lookbackDays(), date.maxGames());
+      perDate.add(new CostEstimate.QueryCost(date.players().size(), dryRun(query)));
+      perDays += date.lookbackDays();
+    }
+    return new BackfillEstimate(multiDate, perDate, multiDays, perDays);
+  }
+
+  /** Consecutive dates of one window, at most the policy's dates and pairs a query (a date alone when it has more). */
+  static List<DatesQuery> plan(List<LoadRequest> dates, BackfillPolicy policy) {
+    List<DatesQuery> queries = new ArrayList<>();
+    SortedMap<LocalDate, List<String>> slates = new java.util.TreeMap<>();
+    LoadRequest first = null;
+    int pairs = 0;
+    for (LoadRequest date : dates) {
+      boolean fits = first != null && first.lookbackDays() == date.lookbackDays() && first.maxGames() == date.maxGames()
+          && slates.size() < policy.datesPerQuery() && pairs + date.players().size() <= policy.pairsPerQuery();
+      if (first != null && !fits) {
+        queries.add(new DatesQuery(slates, first.lookbackDays(), first.maxGames()));
+        slates = new java.util.TreeMap<>();
+        pairs = 0;
+        first = null;
+      }
+      if (first == null) {
+        first = date;
+      }
+      slates.put(date.gameDate(), date.players());
+      pairs += date.players().size();
+    }
+    if (first != null) {
+      queries.add(new DatesQuery(slates, first.lookbackDays(), first.maxGames()));
+    }
+    return queries;
   }
 
   private long dryRun(WindowQuery query) {

@@ -2,6 +2,10 @@ package dev.gamehistory.loader.bigquery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gamehistory.loader.Backfill;
+import dev.gamehistory.loader.BackfillReport;
+import dev.gamehistory.loader.BackfillRequest;
+import dev.gamehistory.loader.DateResult;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadRequest;
@@ -10,6 +14,7 @@ import dev.gamehistory.loader.inmemory.GameRow;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.inmemory.League;
 import dev.gamehistory.loader.inmemory.LeagueGenerator;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
@@ -119,6 +124,79 @@ class DifferentialEmulatorIT {
     assertThat(withGames).as("requests with games").isGreaterThan(REQUESTS / 2);
     assertThat(truncated).as("requests cut at max games").isGreaterThan(REQUESTS / 10);
     assertThat(edgePlayers).as("requests with edge-case players").isGreaterThan(REQUESTS / 10);
+  }
+
+  /**
+   * A month of game dates in one backfill on the emulator, multi-date queries of at most 50 pairs:
+   * each date equal to that date's game-day load on the emulator and to the in-memory backend, in
+   * fewer queries than the per-date loop.
+   */
+  @Test
+  void backfill_monthOfDates_eachDateEqualsItsGameDayLoad(BigQueryEmulator emulator) {
+    List<LocalDate> month = league.gameDates().stream()
+        .filter(date -> !date.isBefore(league.firstDay().plusDays(60)) && date.isBefore(league.firstDay().plusDays(90)))
+        .toList();
+    List<String> slate = candidates.stream().filter(p -> !p.startsWith("edge_sparse")).limit(12).toList();
+    List<LoadRequest> requests = new ArrayList<>();
+    for (int i = 0; i < month.size(); i++) {
+      // Some dates with a shorter window and fewer games: a date's window is its own.
+      requests.add(LoadRequest.builder(month.get(i)).players(slate)
+          .lookbackDays(i % 7 == 3 ? 14 : 90).maxGames(i % 7 == 3 ? 5 : 30).build());
+    }
+    LoaderSettings settings = LoaderSettings.builder()
+        .strategy(Strategy.adaptive())
+        .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(60), Duration.ofSeconds(120)))
+        .retry(RetryPolicy.none())
+        .backfill(new BackfillPolicy(30, 50, Duration.ofMinutes(10)))
+        .build();
+    String table = EmulatorTables.newTable("differential", "backfill");
+    EmulatorTables.seed(emulator, table, rows);
+    List<DateResult> results = new ArrayList<>();
+    BackfillReport report;
+    try (HistoricalGamesLoader loader = HistoricalGamesLoader.fromSettings(
+        settings.toBuilder().backendProperties(emulator.backendProperties(table)).build());
+        Backfill backfill = loader.backfill(BackfillRequest.of(requests))) {
+      backfill.forEachRemaining(results::add);
+      report = backfill.report();
+      assertThat(month).hasSizeGreaterThan(20);
+      assertThat(results).extracting(DateResult::gameDate).containsExactlyElementsOf(month);
+      long games = 0;
+      for (int i = 0; i < month.size(); i++) {
+        LoadResult byDate = results.get(i).result();
+        LoadResult gameDay = bigquery.load(requests.get(i));
+        LoadResult expected = memory.load(requests.get(i));
+        String described = "date " + month.get(i) + " of the backfill";
+        assertThat(byDate.failures()).as(described).isEmpty();
+        assertThat(byDate.outcomes().keySet()).as(described).containsExactlyElementsOf(requests.get(i).players());
+        for (String player : requests.get(i).players()) {
+          assertThat(byDate.games(player)).as(described + ", player " + player).isEqualTo(gameDay.games(player))
+              .isEqualTo(expected.games(player));
+          games += byDate.games(player).size();
+        }
+      }
+      assertThat(games).as("games over the month").isGreaterThan(1_000);
+    }
+    // 12 players a date, 50 pairs a query: up to 4 dates of one window a query, against one a date.
+    assertThat(report.queries()).isEqualTo(BigQueryGamesQuery.plan(requests, settings.backfill()).size())
+        .isLessThan(month.size() / 2);
+    assertThat(report.failedPairs()).isZero();
+  }
+
+  @Test
+  void playersByDate_aMonth_sameAsTheInMemoryBackend(BigQueryEmulator emulator) {
+    LocalDate from = league.firstDay().plusDays(20);
+    LocalDate to = from.plusDays(30);
+    String table = EmulatorTables.newTable("differential", "played");
+    EmulatorTables.seed(emulator, table, rows);
+    LoaderSettings settings = LoaderSettings.builder().backendProperties(emulator.backendProperties(table)).build();
+    try (BigQueryGamesQuery backend = BigQueryGamesQuery.builder().fromSettings(settings).build()) {
+      java.util.SortedMap<LocalDate, List<String>> played = backend.playersByDate(from, to);
+
+      assertThat(played).isEqualTo(InMemoryGamesQuery.of(rows).playersByDate(from, to));
+      assertThat(played).hasSizeGreaterThan(20);
+      assertThat(played.firstKey()).isAfterOrEqualTo(from);
+      assertThat(played.lastKey()).isBeforeOrEqualTo(to);
+    }
   }
 
   private LoadRequest randomRequest(SplittableRandom random) {

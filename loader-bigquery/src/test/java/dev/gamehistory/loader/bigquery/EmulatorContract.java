@@ -2,6 +2,7 @@ package dev.gamehistory.loader.bigquery;
 
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.inmemory.GameRow;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
@@ -51,11 +52,13 @@ abstract class EmulatorContract extends LoaderContractTest {
   protected LoaderSettings settings() {
     // The emulator scans every row of a table for each query (no partition pruning) and runs one
     // query at a time: ~0.4 s for one player over 16k rows. The limits leave room for the
-    // per-player strategy's 360 queries in the large test.
+    // per-player strategy's 360 queries in the large test. The emulator joins a multi-date query's
+    // pairs to the rows in time that grows faster than the pairs: 50 pairs a query keeps each short.
     return LoaderSettings.builder()
         .strategy(strategy())
         .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(120), Duration.ofSeconds(600)))
         .retry(RetryPolicy.none())
+        .backfill(new BackfillPolicy(BackfillPolicy.DEFAULT_DATES_PER_QUERY, 50, BackfillPolicy.DEFAULT_DEADLINE))
         .build();
   }
 

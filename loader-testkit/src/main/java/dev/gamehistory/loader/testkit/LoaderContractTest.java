@@ -393,13 +393,13 @@ public abstract class LoaderContractTest {
     assertThat(results.get(1).result()).hasGames("beta", List.of(game("beta", "2024-02-26", "MIA", 2, "11.0", 1, null)));
   }
 
-  /** 12 game dates of generated players, each date's histories equal a plain reference computation. */
+  /** 8 game dates of generated players, each date's histories equal a plain reference computation. */
   @Test
   public void backfill_manyDates_matchAReferenceComputation() {
     League league = LeagueGenerator.generate(42, 1);
-    List<LocalDate> dates = league.gameDates().subList(60, 72);
+    List<LocalDate> dates = league.gameDates().subList(60, 68);
     List<LoadRequest> requests = dates.stream().map(date -> LoadRequest.builder(date)
-        .players(league.slate(date).subList(0, 40)).build()).toList();
+        .players(league.slate(date).subList(0, 25)).build()).toList();
     Map<String, GameRow> byKey = new java.util.LinkedHashMap<>();
     List<GameRow> rows = new ArrayList<>();
     for (LoadRequest request : requests) {
@@ -425,7 +425,7 @@ public abstract class LoaderContractTest {
         games += expected.get(player).size();
       }
     }
-    assertThat(games).as("games over every date").isGreaterThan(5_000);
+    assertThat(games).as("games over every date").isGreaterThan(2_000);
   }
 
   /**

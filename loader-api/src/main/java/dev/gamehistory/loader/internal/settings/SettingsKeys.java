@@ -244,7 +244,7 @@ public final class SettingsKeys {
     add(keys, BATCHING_MAX_DELAY, "longest a PlayerHistoryClient call waits for others, 0..10s, shorter than deadline", "5ms");
     add(keys, BATCHING_MAX_PLAYERS, "most players in one load of a PlayerHistoryClient, 1..10000", "500");
     add(keys, BACKFILL_DATES_PER_QUERY, "most game dates in one query of a backfill, 1..366", "30");
-    add(keys, BACKFILL_PAIRS_PER_QUERY, "most (date, player) pairs in one query of a backfill, 1..100000", "10000");
+    add(keys, BACKFILL_PAIRS_PER_QUERY, "most (date, player) pairs in one query of a backfill, 1..50000", "10000");
     add(keys, BACKFILL_DEADLINE, "a backfill's deadline, unless its request gives one, at most 24h", "30m");
     add(keys, BACKEND, "backend: " + String.join(" or ", BACKENDS), "in-memory");
     add(keys, BIGQUERY_PROJECT, "Google Cloud project that runs the query jobs", "the client's default project");

@@ -6,16 +6,20 @@ import dev.gamehistory.loader.bigquery.JobCreation;
 import dev.gamehistory.loader.bigquery.SeedRow;
 import dev.gamehistory.loader.internal.settings.DurationParser;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
+import dev.gamehistory.loader.spi.DatesQuery;
+import dev.gamehistory.loader.spi.DatesResult;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -187,8 +191,20 @@ public final class BigQueryInternals {
     /** Runs the statement for one query; see {@link QueryRunner}. */
     QueryResult fetch(WindowQuery query, QueryContext context);
 
+    /** Runs the multi-date statement for one query of several dates; see {@link QueryRunner#runDates}. */
+    DatesResult fetchDates(DatesQuery query, QueryContext context);
+
     /** Dry-runs the statement for {@code query}; returns the bytes a run would process. */
     long dryRun(WindowQuery query, Duration timeout);
+
+    /** Dry-runs the multi-date statement for {@code query}; returns the bytes a run would process. */
+    long dryRun(DatesQuery query, Duration timeout);
+
+    /** The players with a game on each date in {@code [from, to]}, by one query of the table. */
+    SortedMap<LocalDate, List<String>> playersByDate(LocalDate from, LocalDate to, Duration timeout);
+
+    /** The multi-date statement's text. */
+    String datesSql();
 
     /** The statement's text. */
     String sql();
@@ -210,14 +226,14 @@ public final class BigQueryInternals {
    * The backend of the given values, those a builder holds: a client of its own when none is given,
    * from the settings' host and credentials, with HTTP timeouts under {@code deadline}.
    *
-   * @param client the client to use as it is; {@code null}: one built from the values
+   * @param given the client to use as it is; {@code null}: one built from the values
    * @param settings the settings read, for the host and the credentials; {@code null}: none
    * @param table the table, checked by {@link #table}; {@code null} fails
    * @param columns column names by field name, checked by {@link #column}
    * @param form the statement's form, checked by {@link #form}
    * @throws LoaderSettingsException when no table is given, or no client is given and none can be built
    */
-  public static Backend gamesQuery(@Nullable BigQuery client, @Nullable Settings settings, Duration deadline,
+  public static Backend gamesQuery(@Nullable BigQuery given, @Nullable Settings settings, Duration deadline,
       @Nullable String project, @Nullable String table, @Nullable String location, Map<String, String> labels,
       OptionalLong maximumBytesBilled, Map<String, String> columns, OptionalLong pageSize, Duration waitSlice,
       Duration firstWait, JobCreation jobCreation, int readAttempts, String form) {
@@ -228,7 +244,7 @@ public final class BigQueryInternals {
     TableRef tableRef = TableRef.parse(BigQuerySettings.TABLE, table);
     Map<Column, String> mapped = columns(columns);
     BigQuerySettings base = settings != null ? settings.settings : BigQuerySettings.parse(Map.of());
-    BigQuery bigquery = client;
+    BigQuery bigquery = given;
     if (bigquery == null) {
       BigQuerySettings effective = new BigQuerySettings(
           Optional.ofNullable(project), Optional.of(tableRef), Optional.ofNullable(location), base.host(),
@@ -243,6 +259,7 @@ public final class BigQueryInternals {
       names.put(column, mapped.getOrDefault(column, column.field()));
     }
     GamesSql statement = new GamesSql(resolved, names, GamesSql.Form.valueOf(form));
+    BigQuery client = bigquery;
     QueryRunner runner = new QueryRunner(BigQueryRest.of(bigquery), statement, jobLocation, labels,
         maximumBytesBilled, pageSize, waitSlice, firstWait, jobCreation, QueryRunner.readRetry(readAttempts));
     return new Backend() {
@@ -252,8 +269,28 @@ public final class BigQueryInternals {
       }
 
       @Override
+      public DatesResult fetchDates(DatesQuery query, QueryContext context) {
+        return runner.runDates(query, context);
+      }
+
+      @Override
       public long dryRun(WindowQuery query, Duration timeout) {
         return runner.dryRun(query, timeout);
+      }
+
+      @Override
+      public long dryRun(DatesQuery query, Duration timeout) {
+        return runner.dryRun(query, timeout);
+      }
+
+      @Override
+      public SortedMap<LocalDate, List<String>> playersByDate(LocalDate from, LocalDate to, Duration timeout) {
+        return PlayedDates.list(client, statement, jobLocation, labels, maximumBytesBilled, from, to, timeout);
+      }
+
+      @Override
+      public String datesSql() {
+        return statement.datesSql();
       }
 
       @Override

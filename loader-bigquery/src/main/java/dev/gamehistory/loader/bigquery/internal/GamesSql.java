@@ -5,6 +5,7 @@ import com.google.api.services.bigquery.model.QueryParameterType;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.StandardSQLTypeName;
+import dev.gamehistory.loader.spi.DatesQuery;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class GamesSql {
   public static final String GAME_RANK = "game_rank";
   /** The output column of the rest days. */
   public static final String REST_DAYS = "rest_days";
+  /** The output column of a multi-date statement's pair date: the game date the row's history is for. */
+  public static final String FOR_DATE = "for_date";
 
   /** Two ways to keep each player's top N rows. */
   public enum Form {
@@ -69,6 +72,7 @@ public final class GamesSql {
   private final Map<Column, String> columns;
   private final Form form;
   private final String sql;
+  private final String datesSql;
 
   /**
    * The statement over {@code table} with the given column names.
@@ -87,11 +91,73 @@ public final class GamesSql {
       }
     }
     this.sql = form == Form.QUALIFY ? qualify() : arrayAgg();
+    this.datesSql = dates();
   }
 
   /** The statement's text. */
   public String sql() {
     return sql;
+  }
+
+  /**
+   * The multi-date statement's text: the (date, player) pairs as two parameters of equal length,
+   * {@code @pair_players} (ARRAY&lt;STRING&gt;) and {@code @pair_dates} (ARRAY&lt;DATE&gt;), zipped by
+   * offset and joined to the table's rows on the player ({@code USING}) and the pair's own window
+   * ({@code @lookback_days} days before its date, up to the date, exclusive); the partition filter,
+   * in the table's subquery, is the constant span of every window, {@code @scan_start} (DATE, the earliest date minus the lookback) to
+   * {@code @scan_end} (DATE, the latest date, exclusive), and {@code @players} (the distinct players)
+   * prunes clustered blocks. Rank and rest days are counted per (player, date). Always the
+   * {@link Form#QUALIFY} form. The pairs are two arrays rather than one ARRAY&lt;STRUCT&gt; so that
+   * the same statement runs on BigQuery and on the emulator, which cannot bind STRUCT parameters;
+   * the {@code CAST} is an identity on BigQuery, where the emulator binds DATE array values as text;
+   * the join is {@code USING} the player, which the emulator runs as an indexed equality join (an
+   * {@code ON} condition there compares row by row, several times slower).
+   */
+  public String datesSql() {
+    return datesSql;
+  }
+
+  /** The named parameters of {@link #datesSql()} for {@code query}, in the REST model. */
+  public List<QueryParameter> datesParameters(DatesQuery query) {
+    int pairs = query.pairs();
+    List<com.google.api.services.bigquery.model.QueryParameterValue> players = new ArrayList<>(pairs);
+    List<com.google.api.services.bigquery.model.QueryParameterValue> dates = new ArrayList<>(pairs);
+    query.slates().forEach((date, slate) -> {
+      String text = date.toString();
+      for (String player : slate) {
+        players.add(new com.google.api.services.bigquery.model.QueryParameterValue().setValue(player));
+        dates.add(new com.google.api.services.bigquery.model.QueryParameterValue().setValue(text));
+      }
+    });
+    List<com.google.api.services.bigquery.model.QueryParameterValue> distinct = new ArrayList<>();
+    for (String player : query.players()) {
+      distinct.add(new com.google.api.services.bigquery.model.QueryParameterValue().setValue(player));
+    }
+    return List.of(
+        array("pair_players", "STRING", players),
+        array("pair_dates", "DATE", dates),
+        array("players", "STRING", distinct),
+        scalar("scan_start", "DATE", query.scanStart().toString()),
+        scalar("scan_end", "DATE", query.scanEnd().toString()),
+        scalar("lookback_days", "INT64", Integer.toString(query.lookbackDays())),
+        scalar("max_games", "INT64", Integer.toString(query.maxGames())));
+  }
+
+  private static QueryParameter array(String name, String type,
+      List<com.google.api.services.bigquery.model.QueryParameterValue> values) {
+    return new QueryParameter().setName(name)
+        .setParameterType(new QueryParameterType().setType("ARRAY").setArrayType(new QueryParameterType().setType(type)))
+        .setParameterValue(new com.google.api.services.bigquery.model.QueryParameterValue().setArrayValues(values));
+  }
+
+  /**
+   * The distinct (game date, player) of every game from {@code @from} to {@code @to} (DATE, both
+   * inclusive): who played on each date, for a backfill's slates.
+   */
+  public String playedSql() {
+    String date = col(Column.GAME_DATE);
+    return "SELECT DISTINCT " + date + " AS " + GAME_DATE + ", " + col(Column.PLAYER_LOOKUP) + " AS " + PLAYER_LOOKUP
+        + "\nFROM " + table.sql() + "\nWHERE " + date + " >= @from AND " + date + " <= @to";
   }
 
   /** The form of the statement. */
@@ -181,6 +247,43 @@ public final class GamesSql {
         + source()
         + "QUALIFY " + GAME_RANK + " <= @max_games\n"
         + window();
+  }
+
+  private String dates() {
+    String date = col(Column.GAME_DATE);
+    return "WITH pair AS (\n"
+        + "  SELECT pair_player AS " + PLAYER_LOOKUP + ", CAST(pair_date AS DATE) AS pair_date\n"
+        + "  FROM UNNEST(@pair_players) AS pair_player WITH OFFSET AS player_index\n"
+        + "  JOIN UNNEST(@pair_dates) AS pair_date WITH OFFSET AS date_index ON player_index = date_index\n"
+        + "), game AS (\n"
+        + "  SELECT\n"
+        + "    " + col(Column.PLAYER_LOOKUP) + " AS " + PLAYER_LOOKUP + ",\n"
+        + "    " + date + " AS " + GAME_DATE + ",\n"
+        + "    " + col(Column.OPPONENT_TEAM_ABBR) + " AS " + OPPONENT_TEAM_ABBR + ",\n"
+        + "    " + col(Column.POINTS) + " AS " + POINTS + ",\n"
+        + "    " + col(Column.MINUTES_PLAYED) + " AS " + MINUTES_PLAYED + "\n"
+        + "  FROM " + table.sql() + "\n"
+        + "  WHERE " + date + " >= @scan_start\n"
+        + "    AND " + date + " < @scan_end\n"
+        + "    AND " + col(Column.PLAYER_LOOKUP) + " IN UNNEST(@players)\n"
+        + ")\n"
+        + "SELECT\n"
+        + "  pair.pair_date AS " + FOR_DATE + ",\n"
+        + "  " + PLAYER_LOOKUP + ",\n"
+        + "  game." + GAME_DATE + ",\n"
+        + "  game." + OPPONENT_TEAM_ABBR + ",\n"
+        + "  game." + POINTS + ",\n"
+        + "  game." + MINUTES_PLAYED + ",\n"
+        + "  ROW_NUMBER() OVER recent AS " + GAME_RANK + ",\n"
+        + "  DATE_DIFF(game." + GAME_DATE + ", LEAD(game." + GAME_DATE + ") OVER recent, DAY) AS " + REST_DAYS + "\n"
+        + "FROM game JOIN pair USING (" + PLAYER_LOOKUP + ")\n"
+        + "WHERE game." + GAME_DATE + " >= DATE_SUB(pair.pair_date, INTERVAL @lookback_days DAY)\n"
+        + "  AND game." + GAME_DATE + " < pair.pair_date\n"
+        + "QUALIFY " + GAME_RANK + " <= @max_games\n"
+        + "WINDOW recent AS (\n"
+        + "  PARTITION BY " + PLAYER_LOOKUP + ", pair.pair_date\n"
+        + "  ORDER BY game." + GAME_DATE + " DESC, game." + OPPONENT_TEAM_ABBR + " ASC, game." + POINTS
+        + " DESC NULLS LAST, game." + MINUTES_PLAYED + " DESC NULLS LAST)";
   }
 
   private String arrayAgg() {

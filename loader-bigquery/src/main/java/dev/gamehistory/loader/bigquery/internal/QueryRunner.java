@@ -16,6 +16,8 @@ import dev.gamehistory.loader.bigquery.JobCreation;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.QueryResult;
+import dev.gamehistory.loader.spi.DatesQuery;
+import dev.gamehistory.loader.spi.DatesResult;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -136,7 +138,16 @@ public final class QueryRunner {
 
   /** The {@code jobs.query} request for {@code query} with the given budget and first wait; see the class description. */
   public QueryRequest request(WindowQuery query, Duration budget, long waitMillis) {
-    return statement(query)
+    return request(ask(query), budget, waitMillis);
+  }
+
+  /** The {@code jobs.query} request of the multi-date statement for {@code query}; see {@link #request(WindowQuery, Duration, long)}. */
+  public QueryRequest request(DatesQuery query, Duration budget, long waitMillis) {
+    return request(ask(query), budget, waitMillis);
+  }
+
+  private QueryRequest request(Ask ask, Duration budget, long waitMillis) {
+    return statement(ask)
         .setRequestId(UUID.randomUUID().toString())
         .setJobCreationMode(jobCreation.apiValue())
         .setJobTimeoutMs(ceilMillis(budget))
@@ -149,7 +160,11 @@ public final class QueryRunner {
    * cache off, so that the bytes are those a run would read.
    */
   public QueryRequest dryRunRequest(WindowQuery query, Duration wait) {
-    return statement(query).setDryRun(true).setUseQueryCache(false).setTimeoutMs(Math.max(1, ceilMillis(wait)));
+    return dryRunRequest(ask(query), wait);
+  }
+
+  private QueryRequest dryRunRequest(Ask ask, Duration wait) {
+    return statement(ask).setDryRun(true).setUseQueryCache(false).setTimeoutMs(Math.max(1, ceilMillis(wait)));
   }
 
   /**
@@ -160,9 +175,18 @@ public final class QueryRunner {
    *     no access, the wrong location, an invalid statement), or the I/O failure
    */
   public long dryRun(WindowQuery query, Duration timeout) {
+    return dryRun(ask(query), timeout);
+  }
+
+  /** Dry-runs the multi-date statement for {@code query}; see {@link #dryRun(WindowQuery, Duration)}. */
+  public long dryRun(DatesQuery query, Duration timeout) {
+    return dryRun(ask(query), timeout);
+  }
+
+  private long dryRun(Ask ask, Duration timeout) {
     QueryResponse response;
     try {
-      response = rest.query(dryRunRequest(query, timeout), readTimeout(timeout), new Exchange());
+      response = rest.query(dryRunRequest(ask, timeout), readTimeout(timeout), new Exchange());
     } catch (IOException e) {
       throw Errors.classify(e);
     }
@@ -172,12 +196,12 @@ public final class QueryRunner {
     return response.getTotalBytesProcessed() == null ? 0L : response.getTotalBytesProcessed();
   }
 
-  private QueryRequest statement(WindowQuery query) {
+  private QueryRequest statement(Ask ask) {
     QueryRequest request = new QueryRequest()
-        .setQuery(sql.sql())
+        .setQuery(ask.sql())
         .setUseLegacySql(false)
         .setParameterMode("NAMED")
-        .setQueryParameters(sql.parameters(query));
+        .setQueryParameters(ask.parameters());
     if (location != null) {
       request.setLocation(location);
     }
@@ -191,7 +215,53 @@ public final class QueryRunner {
 
   /** Runs one fetch; see the class description. */
   public QueryResult run(WindowQuery query, QueryContext context) {
-    Execution execution = new Execution(query, context);
+    Done done = execute(ask(query), context);
+    RowMapper mapper = (RowMapper) done.rows();
+    Map<String, List<HistoricalGame>> games = mapper.games(query.players());
+    return new QueryResult(games, mapper.rows(), Optional.of(done.statistics()), Map.copyOf(mapper.failures()));
+  }
+
+  /**
+   * Runs the multi-date statement for {@code query} as one job, as {@link #run(WindowQuery,
+   * QueryContext)} runs the statement of one date; the job's statistics go with the whole result.
+   *
+   * @throws BackendException {@code requestTooLarge}, splittable, before any request when the pairs
+   *     would pass {@link #MAX_REQUEST_BYTES}
+   */
+  public DatesResult runDates(DatesQuery query, QueryContext context) {
+    long size = requestBytes(query);
+    if (size > MAX_REQUEST_BYTES) {
+      throw BackendException.tooLarge("requestTooLarge", "a query of " + query.pairs() + " (date, player) pairs"
+          + " would send about " + size + " bytes, past the " + MAX_REQUEST_BYTES + " this backend sends in one"
+          + " request (BigQuery takes 10 MB)", null);
+    }
+    Done done = execute(ask(query), context);
+    DatesRowMapper mapper = (DatesRowMapper) done.rows();
+    return new DatesResult(mapper.results(), Optional.of(done.statistics()));
+  }
+
+  /**
+   * At most how many bytes the request of {@code query} sends: the statement and the scalars (4 KB),
+   * and each pair's {@code {"value":"..."}} twice (the pair and the distinct players, a bound) and its
+   * date's, with a character outside printable ASCII counted as its escape, six bytes.
+   */
+  static long requestBytes(DatesQuery query) {
+    long bytes = 4096;
+    for (List<String> slate : query.slates().values()) {
+      for (String player : slate) {
+        long text = 0;
+        for (int i = 0; i < player.length(); i++) {
+          char c = player.charAt(i);
+          text += c == '"' || c == '\\' ? 2 : c < 0x20 || c > 0x7e ? 6 : 1;
+        }
+        bytes += 2 * (12 + text) + 25;
+      }
+    }
+    return bytes;
+  }
+
+  private Done execute(Ask ask, QueryContext context) {
+    Execution execution = new Execution(ask, context);
     active.add(execution);
     try {
       if (closed) {
@@ -235,7 +305,7 @@ public final class QueryRunner {
 
   /** One fetch's state; used by one thread, except {@link Exchange#abort()}. */
   private final class Execution {
-    private final WindowQuery query;
+    private final Ask ask;
     private final QueryContext context;
     private final Exchange exchange = new Exchange();
     private final long startNanos = System.nanoTime();
@@ -247,17 +317,17 @@ public final class QueryRunner {
     private long requests;
     private Duration earlyPollPause = FIRST_EARLY_POLL_PAUSE;
 
-    Execution(WindowQuery query, QueryContext context) {
-      this.query = query;
+    Execution(Ask ask, QueryContext context) {
+      this.ask = ask;
       this.context = context;
     }
 
-    QueryResult run() {
+    Done run() {
       context.onCancel(exchange::abort);
       checkStop();
       Duration budget = context.remaining();
-      QueryRequest request = request(query, budget, firstWaitMillis());
-      LOG.debug("jobs.query for {} player(s), request {}", query.players().size(), request.getRequestId());
+      QueryRequest request = request(ask, budget, firstWaitMillis());
+      LOG.debug("jobs.query for {} {}, request {}", ask.size(), ask.unit(), request.getRequestId());
       QueryResponse first;
       try {
         requests++;
@@ -278,7 +348,7 @@ public final class QueryRunner {
       }
     }
 
-    private QueryResult complete(QueryResponse first) {
+    private Done complete(QueryResponse first) {
       Page page = Page.of(first);
       checkAnswer(page);
       checkStop();
@@ -286,7 +356,7 @@ public final class QueryRunner {
         page = read(null);
       }
       long fetchStart = System.nanoTime();
-      RowMapper mapper = new RowMapper(page.schema(), Set.copyOf(query.players()), query.maxGames());
+      Rows mapper = ask.rows(page.schema());
       BigInteger totalRows = page.totalRows();
       Long bytesProcessed = first.getTotalBytesProcessed() != null ? first.getTotalBytesProcessed() : page.bytesProcessed();
       Boolean cacheHit = first.getCacheHit() != null ? first.getCacheHit() : page.cacheHit();
@@ -319,8 +389,7 @@ public final class QueryRunner {
           .executing(between(first.getStartTime(), first.getEndTime()))
           .fetching(fetching)
           .build();
-      Map<String, List<HistoricalGame>> games = mapper.games(query.players());
-      return new QueryResult(games, mapper.rows(), Optional.of(statistics), Map.copyOf(mapper.failures()));
+      return new Done(mapper, statistics);
     }
 
     /**
@@ -438,7 +507,7 @@ public final class QueryRunner {
           Thread.currentThread().interrupt();
         }
         if (!stopped()) {
-          throw QueryTimeoutException.of(Duration.ofNanos(System.nanoTime() - startNanos), query.players().size());
+          throw QueryTimeoutException.of(Duration.ofNanos(System.nanoTime() - startNanos), ask.size());
         }
       }
       if (stopped()) {
@@ -538,5 +607,93 @@ public final class QueryRunner {
     } catch (ArithmeticException overflow) {
       return Long.MAX_VALUE;
     }
+  }
+
+  // ---- what one execution asks ------------------------------------------------------------------
+
+  /** The most bytes a multi-date request may send: BigQuery takes 10 MB; this leaves room to spare. */
+  public static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+
+  /** The statement of one execution, its parameters, its size and how its rows are read. */
+  private interface Ask {
+    String sql();
+
+    List<com.google.api.services.bigquery.model.QueryParameter> parameters();
+
+    /** Players (one date) or (date, player) pairs (several). */
+    int size();
+
+    /** {@code player(s)} or {@code pair(s)}, for messages. */
+    String unit();
+
+    Rows rows(@Nullable TableSchema schema);
+  }
+
+  /** Where one execution's rows go. */
+  interface Rows {
+    void add(TableRow row);
+
+    long rows();
+  }
+
+  /** A finished execution: its rows, read, and the job's statistics. */
+  private record Done(Rows rows, BackendStatistics statistics) {}
+
+  private Ask ask(WindowQuery query) {
+    return new Ask() {
+      @Override
+      public String sql() {
+        return sql.sql();
+      }
+
+      @Override
+      public List<com.google.api.services.bigquery.model.QueryParameter> parameters() {
+        return sql.parameters(query);
+      }
+
+      @Override
+      public int size() {
+        return query.players().size();
+      }
+
+      @Override
+      public String unit() {
+        return "player(s)";
+      }
+
+      @Override
+      public Rows rows(@Nullable TableSchema schema) {
+        return new RowMapper(schema, Set.copyOf(query.players()), query.maxGames());
+      }
+    };
+  }
+
+  private Ask ask(DatesQuery query) {
+    return new Ask() {
+      @Override
+      public String sql() {
+        return sql.datesSql();
+      }
+
+      @Override
+      public List<com.google.api.services.bigquery.model.QueryParameter> parameters() {
+        return sql.datesParameters(query);
+      }
+
+      @Override
+      public int size() {
+        return query.pairs();
+      }
+
+      @Override
+      public String unit() {
+        return "pair(s) of " + query.slates().size() + " date(s)";
+      }
+
+      @Override
+      public Rows rows(@Nullable TableSchema schema) {
+        return new DatesRowMapper(schema, query);
+      }
+    };
   }
 }

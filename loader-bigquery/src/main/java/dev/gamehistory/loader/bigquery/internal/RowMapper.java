@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * rank past max games, ranks with a gap) fails that player alone, with a message naming the row, the
  * column and the value: see {@link #failures()}. The other players load.
  */
-public final class RowMapper {
+public final class RowMapper implements QueryRunner.Rows {
 
   /** The reason of a result that breaks the statement's contract. */
   public static final String UNEXPECTED_RESULT = "unexpectedResult";
@@ -98,6 +98,7 @@ public final class RowMapper {
    *
    * @throws BackendException when the row breaks the whole result
    */
+  @Override
   public void add(TableRow row) {
     long number = ++rows;
     List<TableCell> cells = row.getF();
@@ -173,6 +174,7 @@ public final class RowMapper {
   }
 
   /** Rows read so far, bad ones included. */
+  @Override
   public long rows() {
     return rows;
   }

@@ -2,9 +2,11 @@ package dev.gamehistory.loader.bigquery.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.api.services.bigquery.model.QueryParameter;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.StandardSQLTypeName;
+import dev.gamehistory.loader.spi.DatesQuery;
 import dev.gamehistory.loader.spi.WindowQuery;
 import java.time.LocalDate;
 import java.util.EnumMap;
@@ -113,5 +115,50 @@ class GamesSqlTest {
         .extracting(com.google.api.services.bigquery.model.QueryParameterValue::getValue)
         .containsExactlyElementsOf(players);
     assertThat(parameters.get(3).getParameterValue().getValue()).isEqualTo("30");
+  }
+
+  @Test
+  void datesSql_mappedColumns_backquotedAndEveryValueAParameter() {
+    Map<Column, String> columns = defaults();
+    columns.put(Column.PLAYER_LOOKUP, "lookup");
+    columns.put(Column.GAME_DATE, "date");
+
+    String sql = new GamesSql(TABLE, columns, GamesSql.Form.ARRAY_AGG).datesSql();
+
+    assertThat(sql)
+        .contains("`lookup` AS player_lookup", "`date` AS game_date")
+        .contains("WHERE `date` >= @scan_start", "AND `date` < @scan_end", "`lookup` IN UNNEST(@players)")
+        .contains("FROM UNNEST(@pair_players) AS pair_player WITH OFFSET AS player_index")
+        .contains("JOIN UNNEST(@pair_dates) AS pair_date WITH OFFSET AS date_index ON player_index = date_index")
+        .contains("JOIN pair USING (player_lookup)")
+        .contains("game.game_date >= DATE_SUB(pair.pair_date, INTERVAL @lookback_days DAY)")
+        .contains("PARTITION BY player_lookup, pair.pair_date", "QUALIFY game_rank <= @max_games")
+        .startsWith("WITH pair AS (")
+        .doesNotContain("`player_lookup`", "`game_date`");
+  }
+
+  @Test
+  void datesParameters_pairsZippedInDateOrder_distinctPlayersAndTheScanSpan() {
+    GamesSql sql = new GamesSql(TABLE, defaults(), GamesSql.Form.QUALIFY);
+    DatesQuery query = DatesQuery.of(Map.of(
+        LocalDate.of(2024, 1, 12), List.of("jokic"),
+        LocalDate.of(2024, 1, 10), List.of("o'neal`; --", "jokic")), 90, 30);
+
+    List<QueryParameter> parameters = sql.datesParameters(query);
+
+    assertThat(parameters).extracting(QueryParameter::getName)
+        .containsExactly("pair_players", "pair_dates", "players", "scan_start", "scan_end", "lookback_days", "max_games");
+    assertThat(values(parameters.get(0))).containsExactly("o'neal`; --", "jokic", "jokic");
+    assertThat(values(parameters.get(1))).containsExactly("2024-01-10", "2024-01-10", "2024-01-12");
+    assertThat(parameters.get(1).getParameterType().getArrayType().getType()).isEqualTo("DATE");
+    assertThat(values(parameters.get(2))).containsExactly("o'neal`; --", "jokic");
+    assertThat(parameters.get(3).getParameterValue().getValue()).isEqualTo("2023-10-12");
+    assertThat(parameters.get(4).getParameterValue().getValue()).isEqualTo("2024-01-12");
+    assertThat(parameters.get(5).getParameterType().getType()).isEqualTo("INT64");
+  }
+
+  private static List<String> values(QueryParameter parameter) {
+    return parameter.getParameterValue().getArrayValues().stream()
+        .map(com.google.api.services.bigquery.model.QueryParameterValue::getValue).toList();
   }
 }
