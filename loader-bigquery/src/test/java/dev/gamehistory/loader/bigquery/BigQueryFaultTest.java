@@ -32,7 +32,12 @@ import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,6 +50,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -319,6 +325,52 @@ class BigQueryFaultTest {
       }
     }
     assertThat(left).isEmpty();
+  }
+
+  @Test
+  void load_stoppedWhileTheReadConnects_sendsNothingAfterTheStopButTheCancel() {
+    fake.queryRuns();
+    fake.resultsRunPastTheirWait();
+    fake.cancelAnswers();
+    CountDownLatch connecting = new CountDownLatch(1);
+    CountDownLatch connected = new CountDownLatch(1);
+    ProxySelector previous = ProxySelector.getDefault();
+    // The JDK asks the proxy selector inside connect(), before it has a socket that a disconnect
+    // could close: holding it there holds the long-poll in its TCP connect.
+    ProxySelector.setDefault(new ProxySelector() {
+      @Override
+      public List<Proxy> select(URI uri) {
+        if (uri.getPath().startsWith(QUERIES + "/")) {
+          connecting.countDown();
+          try {
+            connected.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return List.of(Proxy.NO_PROXY);
+      }
+
+      @Override
+      public void connectFailed(URI uri, SocketAddress address, IOException failure) {}
+    });
+    try {
+      LoaderSettings settings = fake.settings(Duration.ofSeconds(1), Duration.ofSeconds(10)).build();
+
+      // The query times out (and the loader closes) while its long-poll is still connecting.
+      LoadResult result = load(settings);
+      assertThat(connecting.getCount()).isZero();
+      assertThat(result.failures().values()).hasSize(2)
+          .allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
+      connected.countDown();
+
+      // The connect completes after the stop: the long-poll is not sent; the job is cancelled.
+      assertThat(fake.awaitRequests(postRequestedFor(urlPathMatching(CANCEL)), 1, Duration.ofSeconds(10))).hasSize(1);
+      assertThat(fake.calls()).containsExactly("jobs.query", "jobs.cancel");
+    } finally {
+      connected.countDown();
+      ProxySelector.setDefault(previous);
+    }
   }
 
   @Test

@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * wait slice) wakes at once with an {@link IOException}, and refuses every later request of the
  * query. Connections are attached by {@link #connections()}, the transport's connection factory,
  * to the exchange the calling thread {@linkplain #enter() entered}.
+ *
+ * <p>A disconnect cannot break off a TCP connect in progress (the JDK has no socket to close yet):
+ * a request stopped then is refused once its connect completes, before anything is written
+ * ({@link AbortableConnection}), and its connect timeout is at most the query's time left.
  */
 public final class Exchange {
 
@@ -51,11 +55,12 @@ public final class Exchange {
     };
   }
 
-  private void attach(HttpURLConnection opened) throws IOException {
+  private HttpURLConnection attach(HttpURLConnection opened) throws IOException {
     synchronized (this) {
       if (!aborted) {
-        connection = opened;
-        return;
+        AbortableConnection checked = new AbortableConnection(opened, this);
+        connection = checked;
+        return checked;
       }
     }
     opened.disconnect();
@@ -72,10 +77,7 @@ public final class Exchange {
     return (URL url) -> {
       HttpURLConnection opened = direct.openConnection(url);
       Exchange exchange = CURRENT.get();
-      if (exchange != null) {
-        exchange.attach(opened);
-      }
-      return opened;
+      return exchange == null ? opened : exchange.attach(opened);
     };
   }
 

@@ -162,7 +162,7 @@ public final class QueryRunner {
   public long dryRun(WindowQuery query, Duration timeout) {
     QueryResponse response;
     try {
-      response = rest.query(dryRunRequest(query, timeout), readTimeout(timeout), new Exchange());
+      response = rest.query(dryRunRequest(query, timeout), timeout, new Exchange());
     } catch (IOException e) {
       throw Errors.classify(e);
     }
@@ -261,7 +261,7 @@ public final class QueryRunner {
       QueryResponse first;
       try {
         requests++;
-        first = rest.query(request, readTimeout(context.remaining()), exchange);
+        first = rest.query(request, context.remaining(), exchange);
       } catch (IOException e) {
         // No job is known: nothing to cancel (a permanent error created none).
         checkStop();
@@ -342,7 +342,7 @@ public final class QueryRunner {
         try {
           requests++;
           response = rest.getQueryResults(known, pageToken,
-              pageSize.isPresent() ? pageSize.getAsLong() : null, wait, readTimeout(context.remaining()), exchange);
+              pageSize.isPresent() ? pageSize.getAsLong() : null, wait, context.remaining(), exchange);
         } catch (IOException e) {
           checkStop();
           BackendException failure = Errors.classify(e);
@@ -520,14 +520,6 @@ public final class QueryRunner {
       return null;
     }
     return Duration.ofMillis(toMillis - fromMillis);
-  }
-
-  /**
-   * The HTTP read timeout of a request: the query's time left and {@link BigQueryRest#READ_MARGIN}.
-   * The socket never ends a request the engine still waits for; the engine's stop disconnects it.
-   */
-  static Duration readTimeout(Duration remaining) {
-    return remaining.plus(BigQueryRest.READ_MARGIN);
   }
 
   /** Milliseconds rounded up, saturated. */
