@@ -11,8 +11,10 @@ import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.bigquery.Bigquery;
 import com.google.api.services.bigquery.model.GetQueryResultsResponse;
+import com.google.api.services.bigquery.model.Job;
 import com.google.api.services.bigquery.model.JobCancelResponse;
 import com.google.api.services.bigquery.model.JobReference;
+import com.google.api.services.bigquery.model.JobStatus;
 import com.google.api.services.bigquery.model.QueryRequest;
 import com.google.api.services.bigquery.model.QueryResponse;
 import com.google.cloud.bigquery.BigQuery;
@@ -24,8 +26,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The three REST calls of the query protocol ({@code jobs.query}, {@code jobs.getQueryResults},
- * {@code jobs.cancel}) on the generated BigQuery model that google-cloud-bigquery itself uses.
+ * The REST calls of the query protocol ({@code jobs.query}, {@code jobs.getQueryResults},
+ * {@code jobs.cancel}, and {@code jobs.get} for a job's status) on the generated BigQuery model that
+ * google-cloud-bigquery itself uses.
  *
  * <p>Why not the client's public API: its {@code QueryResponse} hides the completion flag of
  * {@code getQueryResults} (package-private in 2.73.0), its waits ({@code Job.waitFor},
@@ -113,6 +116,16 @@ public final class BigQueryRest {
       call.setMaxResults(maxResults);
     }
     return execute(call, timeLeft, exchange, GetQueryResultsResponse.class);
+  }
+
+  /** {@code jobs.get}, reading back only the job's status (its state and, when it failed, its error). */
+  public JobStatus status(JobReference job, Duration timeLeft, Exchange exchange) throws IOException {
+    Bigquery.Jobs.Get call = api.jobs().get(job.getProjectId(), job.getJobId()).setFields("status");
+    if (job.getLocation() != null) {
+      call.setLocation(job.getLocation());
+    }
+    Job answer = execute(call, timeLeft, exchange, Job.class);
+    return answer.getStatus() == null ? new JobStatus() : answer.getStatus();
   }
 
   /** {@code jobs.cancel}, reading back only the job's state. */

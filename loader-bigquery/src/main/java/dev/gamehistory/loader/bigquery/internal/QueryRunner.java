@@ -3,6 +3,7 @@ package dev.gamehistory.loader.bigquery.internal;
 import com.google.api.services.bigquery.model.ErrorProto;
 import com.google.api.services.bigquery.model.GetQueryResultsResponse;
 import com.google.api.services.bigquery.model.JobReference;
+import com.google.api.services.bigquery.model.JobStatus;
 import com.google.api.services.bigquery.model.QueryRequest;
 import com.google.api.services.bigquery.model.QueryResponse;
 import com.google.api.services.bigquery.model.TableRow;
@@ -54,11 +55,15 @@ import org.slf4j.LoggerFactory;
  *       passes the response size limit or the configured page size.
  *   <li>An answer that carries {@code errors} (BigQuery's warnings, e.g. rows skipped) fails the
  *       query with BigQuery's reason and message, even when it says the job completed.
- *   <li>A failure of the read itself (no answer, HTTP 429, a 5xx without a BigQuery error reason)
- *       is retried in place with backoff within the time left. A read answered with the job's own
- *       error ends the query at once (BigQuery answers a failed job's error on every read; a new
- *       query may pass, and that is the engine's decision), and so does a refused read. A failure of
- *       {@code jobs.query} itself goes to the engine, which decides.
+ *   <li>A failure of the read itself (no answer, HTTP 408 or 429, a rate limit, a 5xx without a
+ *       BigQuery error reason) is retried in place with backoff within the read attempts and the
+ *       time left. A 5xx with a BigQuery reason may be the read's or the job's: {@code jobs.get}
+ *       (the status only) tells; a job that failed ends the query with its error, otherwise the
+ *       read is retried. A {@code notFound} is read again a few times ({@link #NOT_FOUND_READS}):
+ *       BigQuery may answer it for a moment about a job just created. A read answered with the
+ *       job's own error ends the query at once (BigQuery answers a failed job's error on every
+ *       read; a new query may pass, and that is the engine's decision), and so does a refused read.
+ *       A failure of {@code jobs.query} itself goes to the engine, which decides.
  *   <li>Every way the query ends while its job may still run sends {@code jobs.cancel}: the engine's
  *       stop (timeout, deadline, the caller's cancel, close), reads given up, a refused read, a
  *       warning in an incomplete answer. On a stop the request in flight is disconnected at once
@@ -86,6 +91,11 @@ public final class QueryRunner {
   public static final Duration FIRST_READ_BACKOFF = Duration.ofMillis(100);
   /** The longest backoff of a read retried in place. */
   public static final Duration MAX_READ_BACKOFF = Duration.ofSeconds(1);
+  /**
+   * The most reads of a job answered {@code notFound} (BigQuery may answer so for a moment about a
+   * job it has just created), within the read attempts; past them the read is refused.
+   */
+  public static final int NOT_FOUND_READS = 3;
 
   private final BigQueryRest rest;
   private final GamesSql sql;
@@ -325,8 +335,10 @@ public final class QueryRunner {
 
     /**
      * One {@code getQueryResults}: a long-poll of the job ({@code pageToken == null}) or a page.
-     * Failures of the read itself are retried in place within the time left; a read answered with
-     * the job's own error or refused ends the query (see {@link Errors#readFailure}).
+     * Failures of the read itself are retried in place within the read attempts and the time left;
+     * a server error that may be the job's is resolved by the job's status ({@code jobs.get}); a
+     * {@code notFound} is read again at most {@link #NOT_FOUND_READS} times in all; a read answered
+     * with the job's own error or refused ends the query (see {@link Errors#readFailure}).
      */
     private Page read(@Nullable String pageToken) {
       JobReference known = job;
@@ -347,16 +359,27 @@ public final class QueryRunner {
           checkStop();
           BackendException failure = Errors.classify(e);
           Errors.ReadFailure kind = Errors.readFailure(e);
-          if (jobOver && kind == Errors.ReadFailure.JOB) {
+          if (jobOver && (kind == Errors.ReadFailure.JOB || kind == Errors.ReadFailure.UNSURE)) {
             // The job completed: an error reading one of its pages is the read's, not the job's.
             kind = failure.isRetryable() ? Errors.ReadFailure.READ : Errors.ReadFailure.REFUSED;
+          }
+          if (kind == Errors.ReadFailure.UNSURE) {
+            ErrorProto jobError = jobError(known);
+            if (jobError != null) {
+              // The job failed: BigQuery answers its error on every read of it.
+              jobOver = true;
+              throw Errors.classifyAnswerErrors(List.of(jobError));
+            }
+            kind = Errors.ReadFailure.READ;
           }
           if (kind == Errors.ReadFailure.JOB) {
             // BigQuery answers a failed job's error on every read of it: reading again never helps.
             jobOver = true;
             throw failure;
           }
-          if (kind == Errors.ReadFailure.REFUSED || attempt >= readRetry.maxAttempts()) {
+          int reads = kind == Errors.ReadFailure.NOT_FOUND
+              ? Math.min(NOT_FOUND_READS, readRetry.maxAttempts()) : readRetry.maxAttempts();
+          if (kind == Errors.ReadFailure.REFUSED || attempt >= reads) {
             throw failure;
           }
           Duration backoff = readRetry.backoff(attempt, random.nextDouble());
@@ -374,6 +397,22 @@ public final class QueryRunner {
           pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
         }
         return page;
+      }
+    }
+
+    /**
+     * The job's error when {@code jobs.get} says it failed; {@code null} when it has not failed or
+     * its status could not be read (then the read that failed is taken for a failure of its own).
+     */
+    private @Nullable ErrorProto jobError(JobReference known) {
+      try {
+        requests++;
+        JobStatus status = rest.status(known, context.remaining(), exchange);
+        return status.getErrorResult();
+      } catch (IOException e) {
+        checkStop();
+        LOG.debug("{}: status read failed ({}); taking the failed read for the read's", describeJob(), e.toString());
+        return null;
       }
     }
 
