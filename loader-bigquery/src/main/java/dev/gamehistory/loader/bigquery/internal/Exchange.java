@@ -5,6 +5,7 @@ import com.google.api.client.http.javanet.DefaultConnectionFactory;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,12 +23,32 @@ public final class Exchange {
 
   private static final ThreadLocal<@Nullable Exchange> CURRENT = new ThreadLocal<>();
 
+  private final BooleanSupplier stopped;
   private @Nullable HttpURLConnection connection;
   private boolean aborted;
 
-  /** Whether {@link #abort()} was called. */
-  public synchronized boolean isAborted() {
-    return aborted;
+  /** An exchange aborted only by {@link #abort()}. */
+  public Exchange() {
+    this(() -> false);
+  }
+
+  /**
+   * An exchange that also counts as aborted once {@code stopped} says so: a query's cancellation,
+   * which is set before the cancel actions (among them {@link #abort()}) run, so that a connect that
+   * completes in between is refused too.
+   */
+  public Exchange(BooleanSupplier stopped) {
+    this.stopped = stopped;
+  }
+
+  /** Whether {@link #abort()} was called or the query was stopped. */
+  public boolean isAborted() {
+    synchronized (this) {
+      if (aborted) {
+        return true;
+      }
+    }
+    return stopped.getAsBoolean();
   }
 
   /** Disconnects the request in flight, if any, and refuses later ones; idempotent, never blocks on I/O. */
@@ -56,8 +77,9 @@ public final class Exchange {
   }
 
   private HttpURLConnection attach(HttpURLConnection opened) throws IOException {
+    boolean stop = stopped.getAsBoolean();
     synchronized (this) {
-      if (!aborted) {
+      if (!aborted && !stop) {
         AbortableConnection checked = new AbortableConnection(opened, this);
         connection = checked;
         return checked;

@@ -247,7 +247,7 @@ public final class QueryRunner {
   private final class Execution {
     private final WindowQuery query;
     private final QueryContext context;
-    private final Exchange exchange = new Exchange();
+    private final Exchange exchange;
     private final long startNanos = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom();
     private @Nullable JobReference job;
@@ -260,6 +260,7 @@ public final class QueryRunner {
     Execution(WindowQuery query, QueryContext context) {
       this.query = query;
       this.context = context;
+      this.exchange = new Exchange(context::isCancelled);
     }
 
     QueryResult run() {
