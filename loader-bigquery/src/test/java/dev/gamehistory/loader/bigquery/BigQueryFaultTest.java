@@ -510,7 +510,7 @@ class BigQueryFaultTest {
   }
 
   @Test
-  void load_serverErrorsOnQuery_retriedByEngine() {
+  void load_serverErrorOnQueryRetriedByTheEngine_resetRetriedInPlaceWithTheSameRequestId() {
     fake.server.stubFor(query().inScenario("query").whenScenarioStateIs(STARTED)
         .willReturn(error(500, "backendError", "Backend error. Job aborted.")).willSetStateTo("second"));
     fake.server.stubFor(query().inScenario("query").whenScenarioStateIs("second")
@@ -525,18 +525,47 @@ class BigQueryFaultTest {
     assertThat(result.isComplete()).isTrue();
     assertThat(result.games("lebron_james")).hasSize(1);
     assertThat(result.games("nikola_jokic")).isEmpty();
-    assertThat(result.report().retries()).isEqualTo(2);
+    // BigQuery answered the first: a new query (a new requestId) from the engine. The second got no
+    // answer: sent again by the same query with the same requestId.
+    assertThat(result.report().retries()).isEqualTo(1);
     List<QueryAttempt> attempts = result.report().attempts();
+    assertThat(attempts).hasSize(2);
     assertThat(backendFailure(attempts.get(0))).satisfies(e -> {
       assertThat(e.reason()).isEqualTo("backendError");
       assertThat(e.getMessage()).isEqualTo("Backend error. Job aborted.");
       assertThat(e.isRetryable()).isTrue();
     });
-    assertThat(backendFailure(attempts.get(1))).satisfies(e -> {
-      assertThat(e.reason()).isEqualTo("ioError");
-      assertThat(e.isRetryable()).isTrue();
-    });
+    assertThat(attempts.get(1).failure()).isEmpty();
     assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query", "jobs.query");
+    List<LoggedRequest> sent = fake.requestsInOrder();
+    assertThat(field(sent.get(1), "requestId")).isNotEqualTo(field(sent.get(0), "requestId"))
+        .isEqualTo(field(sent.get(2), "requestId"));
+    assertThat(attempts.get(1).statistics()).hasValueSatisfying(st -> assertThat(st.requests()).hasValue(2));
+  }
+
+  @Test
+  void load_queryResetAfterItWasSent_sentAgainWithTheSameRequestIdSoItsJobCanBeCancelled() {
+    // The first jobs.query may have created a job; its id never came back. BigQuery answers a
+    // request with the same requestId with that job.
+    fake.server.stubFor(query().inScenario("query").whenScenarioStateIs(STARTED)
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("answered"));
+    fake.server.stubFor(query().inScenario("query").whenScenarioStateIs("answered")
+        .willReturn(FakeBigQueryServer.running(QUERY_JOB_REFERENCE)));
+    fake.resultsRunning(Duration.ofSeconds(30));
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.failures()).containsOnlyKeys(PLAYERS);
+    assertThat(result.failures().values()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
+    assertThat(result.report().retries()).isZero();
+    assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query", "getQueryResults", "jobs.cancel");
+    List<LoggedRequest> sent = fake.requestsInOrder();
+    String requestId = field(sent.get(0), "requestId");
+    assertThat(field(sent.get(1), "requestId")).isEqualTo(requestId);
+    assertThat(field(sent.get(1), "jobTimeoutMs")).isEqualTo(field(sent.get(0), "jobTimeoutMs"));
+    assertThat(sent.get(3).getUrl()).startsWith(FakeBigQueryServer.JOBS + "/job-" + requestId + "/cancel");
   }
 
   @Test

@@ -184,6 +184,24 @@ public final class Errors {
     return ReadFailure.JOB;
   }
 
+  /**
+   * Whether a failed {@code jobs.query} got no answer from BigQuery itself, so that the request may
+   * have created a job whose id never came back: an I/O failure (a reset connection, a read that
+   * broke off), or a 5xx without a BigQuery error reason (a front end's page).
+   */
+  public static boolean unanswered(IOException e) {
+    if (!(e instanceof HttpResponseException http)) {
+      return true;
+    }
+    if (http.getStatusCode() < 500) {
+      return false;
+    }
+    return !(e instanceof GoogleJsonResponseException json) || json.getDetails() == null
+        || json.getDetails().getErrors() == null || json.getDetails().getErrors().isEmpty()
+        || json.getDetails().getErrors().get(0).getReason() == null
+        || json.getDetails().getErrors().get(0).getReason().isBlank();
+  }
+
   /** What a failed result read says about the job; see {@link #readFailure(IOException)}. */
   public enum ReadFailure {
     /** The read itself failed; the job may be fine: read again. */

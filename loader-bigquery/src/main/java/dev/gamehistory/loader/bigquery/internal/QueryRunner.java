@@ -63,7 +63,10 @@ import org.slf4j.LoggerFactory;
  *       BigQuery may answer it for a moment about a job just created. A read answered with the
  *       job's own error ends the query at once (BigQuery answers a failed job's error on every
  *       read; a new query may pass, and that is the engine's decision), and so does a refused read.
- *       A failure of {@code jobs.query} itself goes to the engine, which decides.
+ *   <li>A {@code jobs.query} that got no answer (a reset connection, a front end's 5xx) is sent
+ *       again in place with the same {@code requestId}, so that BigQuery answers with the job the
+ *       first request may have created, whose id would otherwise never be known. An answered
+ *       failure of {@code jobs.query} goes to the engine, which decides.
  *   <li>Every way the query ends while its job may still run sends {@code jobs.cancel}: the engine's
  *       stop (timeout, deadline, the caller's cancel, close), reads given up, a refused read, a
  *       warning in an incomplete answer. On a stop the request in flight is disconnected at once
@@ -269,15 +272,7 @@ public final class QueryRunner {
       Duration budget = context.remaining();
       QueryRequest request = request(query, budget, firstWaitMillis());
       LOG.debug("jobs.query for {} player(s), request {}", query.players().size(), request.getRequestId());
-      QueryResponse first;
-      try {
-        requests++;
-        first = rest.query(request, context.remaining(), exchange);
-      } catch (IOException e) {
-        // No job is known: nothing to cancel (a permanent error created none).
-        checkStop();
-        throw Errors.classify(e);
-      }
+      QueryResponse first = query(request);
       job = first.getJobReference();
       try {
         return complete(first);
@@ -286,6 +281,39 @@ public final class QueryRunner {
         // its jobTimeoutMs nor beside a retry by the engine. A job known to be over is left alone.
         cancelJob();
         throw e;
+      }
+    }
+
+    /**
+     * Sends {@code jobs.query}. A request that got no answer from BigQuery (see
+     * {@link Errors#unanswered}) may have created a job whose id never came back, which nothing
+     * could cancel: it is sent again in place with the same {@code requestId} (BigQuery answers a
+     * duplicate with the job the first created, while it is in its deduplication window) and a new
+     * server-side wait, within the read attempts and the time left. An answered failure goes to the
+     * engine: no job is known, nothing to cancel.
+     */
+    private QueryResponse query(QueryRequest request) {
+      for (int attempt = 1; ; attempt++) {
+        checkStop();
+        try {
+          requests++;
+          return rest.query(request, context.remaining(), exchange);
+        } catch (IOException e) {
+          checkStop();
+          BackendException failure = Errors.classify(e);
+          if (!Errors.unanswered(e) || attempt >= readRetry.maxAttempts()) {
+            throw failure;
+          }
+          Duration backoff = readRetry.backoff(attempt, random.nextDouble());
+          if (backoff.compareTo(context.remaining()) >= 0) {
+            throw failure;
+          }
+          LOG.debug("jobs.query request {} got no answer ({}); sending it again after {} ms", request.getRequestId(),
+              failure.getMessage(), backoff.toMillis());
+          pause(backoff);
+          // timeoutMs is not part of what makes a request a duplicate; the rest is unchanged.
+          request.setTimeoutMs(firstWaitMillis());
+        }
       }
     }
 

@@ -145,6 +145,21 @@ class ErrorsTest {
     assertThat(Errors.readFailure(answer(code, reason, message))).isEqualTo(Errors.ReadFailure.READ);
   }
 
+  @ParameterizedTest
+  @CsvSource({
+      "0, , true",
+      "502, , true",
+      "503, , true",
+      "503, backendError, false",
+      "500, internalError, false",
+      "429, , false",
+      "400, invalidQuery, false",
+      "404, notFound, false",
+  })
+  void unanswered_byTheAnswer(int code, String reason, boolean expected) {
+    assertThat(Errors.unanswered(answer(code, reason, "the message"))).isEqualTo(expected);
+  }
+
   /** An I/O failure ({@code code == 0}) or BigQuery's error answer with {@code reason} (none when {@code null}). */
   private static IOException answer(int code, String reason, String message) {
     if (code == 0) {
