@@ -311,25 +311,6 @@ final class FakeBigQueryServer implements AutoCloseable {
         .collect(Collectors.joining(",")) + "]}";
   }
 
-  // ---- jobs.insert (dry runs) -------------------------------------------------------------------
-
-  static MappingBuilder insert() {
-    return post(urlPathEqualTo(JOBS));
-  }
-
-  /** A job resource as jobs.insert answers a dry run; the job id is echoed from the request. */
-  static ResponseDefinitionBuilder job(String state, String statusExtra) {
-    String body = """
-        {"kind":"bigquery#job",
-         "jobReference":{"projectId":"test","jobId":"{{jsonPath request.body '$.jobReference.jobId'}}","location":"US"},
-         "configuration":{"jobType":"QUERY","query":{"query":"SELECT 1","useLegacySql":false}},
-         "status":{"state":"%s"%s},
-         "statistics":{"creationTime":"1700000000000","totalBytesProcessed":"123456",
-           "query":{"totalBytesProcessed":"123456","statementType":"SELECT","schema":%s}}}
-        """.formatted(state, statusExtra, SCHEMA);
-    return okJson(body).withTransformers("response-template");
-  }
-
   // ---- jobs.cancel --------------------------------------------------------------------------
 
   /** jobs.cancel answers the job as cancelled (done). */
