@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *       query's own timeout. When that answer is complete, its rows are the result.
  *   <li>Otherwise the answer names the job: {@code jobs.getQueryResults} long-polls it with
  *       {@code timeoutMs} bounded by the time left and the slice, and returns as soon as the job is
- *       done, with the first page. There is no fixed-interval polling and no status read.
+ *       done, with the first page. There is no fixed-interval polling and no status read (but for one
+ *       {@code jobs.get} after a read answered with a server error that may be the job's, below).
  *   <li>Further pages ({@code getQueryResults} with the page token) are read only when the result
  *       passes the response size limit or the configured page size.
  *   <li>An answer that carries {@code errors} (BigQuery's warnings, e.g. rows skipped) fails the
