@@ -11,10 +11,15 @@ With --async-jobs it also models BigQuery's asynchronous jobs.query, which the e
 have (it runs every query to the end inside jobs.query):
 
   - jobs.query (POST .../queries, not a dry run) starts a job with an id of the proxy's own
-    ("proxy_..."), which sends the request to the upstream in the background. The answer is held
-    until the job is done or the request's timeoutMs (BigQuery's 10 s when absent) has passed,
-    at most --max-hold-ms: done, it is the upstream's answer as it came (its rows, its own job
-    id); otherwise {"jobComplete": false} with the proxy's job id.
+    ("proxy_..."), in the request's project and location (--location, default US, when the
+    request names none), which sends the request to the upstream in the background. The answer
+    is held until the job is done or the request's timeoutMs (BigQuery's 10 s when absent) has
+    passed, at most --max-hold-ms: done, it is the upstream's answer (its rows) with the job's
+    reference; otherwise {"jobComplete": false} with the job's reference. Every answer about a
+    job carries its reference: the proxy's job id, its project and location.
+  - Reads of a job (getQueryResults, jobs.get, jobs.cancel) name it by project, id and location
+    as BigQuery does: another project in the path, another location parameter, or no location
+    for a job outside the US and EU multi-regions answers 404 notFound ("Not found: Job ...").
   - jobs.getQueryResults (GET .../queries/JOB) of such a job long-polls it: held until the job is
     done or the request's timeoutMs has passed; then {"jobComplete": false}, or the job's error,
     or a page of the upstream's answer, served from the proxy's memory as BigQuery serves a
@@ -35,6 +40,20 @@ have (it runs every query to the end inside jobs.query):
     of a given duration on a fast engine.
   - A failed upstream answer (an HTTP error) is the job's error, answered on every read of it.
 
+What it does not model (the tests on the Java fake cover what matters of it):
+
+  - Where a job runs: the upstream runs every query whatever location it is sent; the proxy
+    only echoes the request's location (or --location). BigQuery would run the job where its
+    dataset is, find it from the table when the request names no location, and fail notFound
+    when the request names another one.
+  - requestId: every jobs.query starts a new job, as BigQuery may for a read-only query (its
+    deduplication by requestId is documented for mutating queries).
+  - jobCreationMode (every query gets a job), dry runs (forwarded: the upstream runs them),
+    warnings in a successful answer's errors[], transient errors (5xx, rate limits, a notFound
+    for a moment after a job is created), the 10 MB answer limit and paging of jobs.query, and
+    statistics beyond bytes processed (billed bytes are the bytes processed; no slot time).
+  - A cancel or jobTimeoutMs stops the proxy's job only: the upstream's run goes on, ignored.
+
 Control endpoints, neither delayed nor counted:
 
   GET  /__proxy/stats   {"requests": N, "by_kind": {"POST /bigquery/v2/projects/test/queries": n, ...}}
@@ -49,6 +68,7 @@ A kind is the method and the path with ids replaced and the query string dropped
 "GET /bigquery/v2/projects/test/datasets/{d}/tables/{t}/data".
 
   python3 scripts/latency-proxy.py --port 19160 --upstream http://127.0.0.1:19150 --delay-ms 50
+  python3 scripts/latency-proxy.py --port 19160 --upstream http://127.0.0.1:19150 --async-jobs --location EU
   python3 scripts/latency-proxy.py --port 19160 --upstream http://127.0.0.1:19150 --async-jobs --max-hold-ms 200
   curl -s http://127.0.0.1:19160/__proxy/stats
 
@@ -146,6 +166,9 @@ TABLE_DATA_PATH = re.compile(r"^/bigquery/v2/projects/([^/]+)/datasets/" + RESUL
 
 DEFAULT_WAIT_MS = 10000  # BigQuery's timeoutMs when a request gives none
 
+# Locations whose jobs BigQuery finds without a location parameter.
+MULTI_REGIONS = frozenset(["US", "EU"])
+
 
 def error_body(code, reason, message):
     """An error answer as BigQuery sends it."""
@@ -181,6 +204,7 @@ class Job:
         self.result = None
         self.upstream_job_id = None
         self.parsed = None  # the upstream's answer, parsed on first need
+        self.referenced = None  # the upstream's answer with the job's reference, on first need
 
     def reference(self):
         return {"projectId": self.project, "jobId": self.id, "location": self.location}
@@ -190,6 +214,24 @@ class Job:
         if self.parsed is None:
             self.parsed = json.loads(self.result[3])
         return self.parsed
+
+    def answer_bytes(self):
+        """The upstream's answer of a job that succeeded with the job's reference, encoded once."""
+        if self.referenced is None:
+            answer = dict(self.answer())
+            answer["jobReference"] = self.reference()
+            self.referenced = json.dumps(answer).encode("utf-8")
+        return self.referenced
+
+    def not_found(self, project, location):
+        """The notFound error of a read naming this job in {project} and {location} (None: no parameter),
+        or None when BigQuery would find the job so named."""
+        if project == self.project:
+            if location is None and self.location.upper() in MULTI_REGIONS:
+                return None
+            if location is not None and location.upper() == self.location.upper():
+                return None
+        return error_body(404, "notFound", "Not found: Job %s:%s.%s" % (project, location or "US", self.id))
 
     def describe(self):
         return {
@@ -273,7 +315,7 @@ class ProxyServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address, upstream, delay_seconds, timeout_seconds, verbose, async_jobs=False,
-                 max_hold_seconds=None, min_job_seconds=0.0):
+                 max_hold_seconds=None, min_job_seconds=0.0, location="US"):
         self.upstream = upstream
         self.delay_seconds = delay_seconds
         self.timeout_seconds = timeout_seconds
@@ -281,6 +323,7 @@ class ProxyServer(ThreadingHTTPServer):
         self.counts = Counts()
         self.jobs = Jobs(min_job_seconds) if async_jobs else None
         self.max_hold_seconds = max_hold_seconds
+        self.location = location
         super().__init__(address, ProxyHandler)
 
 
@@ -428,9 +471,12 @@ class ProxyHandler(BaseHTTPRequestHandler):
         match = QUERIES_PATH.match(url.path)
         if match and self.command == "POST":
             return self.start_query(match.group(1), body, kind, started)
+        location = query.get("location", [None])[0]
         match = CANCEL_PATH.match(url.path)
         job = jobs.get(match.group(2)) if match else None
         if job is not None and self.command == "POST":
+            if self.refused(job, match.group(1), location, kind, started):
+                return True
             jobs.cancel(job)
             self.send_json(200, {"kind": "bigquery#jobCancelResponse",
                                  "job": {"jobReference": job.reference(), "status": {"state": "DONE"}}})
@@ -439,6 +485,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
         match = RESULTS_PATH.match(url.path)
         job = jobs.get(match.group(2)) if match else None
         if job is not None and self.command == "GET":
+            if self.refused(job, match.group(1), location, kind, started):
+                return True
             result = jobs.wait(job, wait_seconds(query.get("timeoutMs", [None])[0]))
             if result is None:
                 self.send_json(200, {"kind": "bigquery#getQueryResultsResponse", "jobComplete": False,
@@ -448,11 +496,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 self.send_json(result[1], result[2])
                 self.log_verbose(kind, result[1], started)
             elif not any(query.get(name) for name in ("pageToken", "startIndex", "maxResults")):
-                # The whole result: the upstream's answer as it came, with the proxy's job id.
-                payload = result[3]
-                if job.upstream_job_id:
-                    payload = payload.replace(job.upstream_job_id.encode("utf-8"), job.id.encode("utf-8"))
-                self.send_upstream(200, "OK", result[2], payload)
+                # The whole result: the upstream's answer with the job's reference.
+                self.send_upstream(200, "OK", result[2], job.answer_bytes())
                 self.log_verbose(kind, 200, started)
             else:
                 self.send_json(200, self.results_page(job, query))
@@ -461,6 +506,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
         match = JOB_PATH.match(url.path)
         job = jobs.get(match.group(2)) if match else None
         if job is not None and self.command == "GET":
+            if self.refused(job, match.group(1), location, kind, started):
+                return True
             self.send_json(200, self.job_resource(job))
             self.log_verbose(kind, 200, started)
             return True
@@ -471,6 +518,15 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.log_verbose(kind, 200, started)
             return True
         return False
+
+    def refused(self, job, project, location, kind, started):
+        """Answers notFound, and returns True, when a read names the job in another project or location."""
+        error = job.not_found(project, location)
+        if error is None:
+            return False
+        self.send_json(404, error)
+        self.log_verbose(kind, 404, started)
+        return True
 
     @staticmethod
     def job_resource(job):
@@ -546,7 +602,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return False
         jobs = self.server.jobs
         job_timeout = request.get("jobTimeoutMs")
-        job = jobs.create(project, request.get("location") or "US", int(job_timeout) if job_timeout else None,
+        job = jobs.create(project, request.get("location") or self.server.location,
+                          int(job_timeout) if job_timeout else None,
                           {"query": request.get("query", ""), "useLegacySql": request.get("useLegacySql", True)})
         headers = [(name, value) for name, value in self.headers.items()]
         runner = threading.Thread(target=self.run_upstream, args=(job, self.path, headers, body), daemon=True)
@@ -563,8 +620,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.send_json(result[1], result[2])
             self.log_verbose(kind, result[1], started)
         else:
-            _, status, answer_headers, payload = result
-            self.send_upstream(status, "OK", answer_headers, payload)
+            _, status, answer_headers, _ = result
+            self.send_upstream(status, "OK", answer_headers, job.answer_bytes())
             self.log_verbose(kind, status, started)
         return True
 
@@ -677,6 +734,10 @@ def parse_args(argv):
         "--min-job-ms", type=float, default=0.0,
         help="with --async-jobs, the least time a job takes from its jobs.query (default 0)",
     )
+    parser.add_argument(
+        "--location", default="US",
+        help="with --async-jobs, the location of a job whose jobs.query names none (default US)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
     args = parser.parse_args(argv)
     if isinstance(args.upstream, str):
@@ -689,8 +750,8 @@ def parse_args(argv):
         parser.error("--max-hold-ms: must not be negative; got '%s'" % args.max_hold_ms)
     if args.min_job_ms < 0:
         parser.error("--min-job-ms: must not be negative; got '%s'" % args.min_job_ms)
-    if not args.async_jobs and (args.max_hold_ms is not None or args.min_job_ms):
-        parser.error("--max-hold-ms and --min-job-ms need --async-jobs")
+    if not args.async_jobs and (args.max_hold_ms is not None or args.min_job_ms or args.location != "US"):
+        parser.error("--max-hold-ms, --min-job-ms and --location need --async-jobs")
     return args
 
 
@@ -701,6 +762,7 @@ def main(argv=None):
         async_jobs=args.async_jobs,
         max_hold_seconds=None if args.max_hold_ms is None else args.max_hold_ms / 1000.0,
         min_job_seconds=args.min_job_ms / 1000.0,
+        location=args.location,
     )
 
     def stop(signum, frame):

@@ -8,8 +8,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * A backend's health: {@link GamesQuery#check()} (for BigQuery, that the table exists and can be
- * read). UP when it returns; DOWN when it throws, with the exception's message ({@code error}) and,
+ * A backend's health: {@link GamesQuery#check()}, called on every health request (for BigQuery, a
+ * dry run of the statement, {@code jobs.query} with {@code dryRun}, for one placeholder player over
+ * one day in the jobs' location, so that it fails where a query would: a missing table, no access,
+ * a dataset in another location, an invalid statement; nothing is executed or billed; the in-memory
+ * backend is always up). UP when it returns; DOWN when it throws, with the exception's message ({@code error}) and,
  * for a {@link LoaderException}, its {@code kind} (and a {@link BackendException}'s {@code reason}).
  * Every result has the backend's name ({@code backend}).
  */

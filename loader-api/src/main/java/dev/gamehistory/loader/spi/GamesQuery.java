@@ -62,8 +62,9 @@ public interface GamesQuery extends AutoCloseable {
   }
 
   /**
-   * Checks that the backend can serve queries, for a health check: for BigQuery, that the table
-   * exists and can be read. The default does nothing (always healthy).
+   * Checks that the backend can serve queries, for a health check: for BigQuery, a dry run of the
+   * statement in the jobs' location, which fails where a query would. The default does nothing
+   * (always healthy).
    *
    * @throws dev.gamehistory.loader.LoaderException when it cannot
    */

@@ -417,7 +417,9 @@ public final class BigQueryGamesQuery implements GamesQuery {
 
     /**
      * Tries of a result read (a long-poll or a page) after a transient failure, retried in place with
-     * backoff within the time left, 1..20; default 4. The job is not re-run for a failed read.
+     * backoff within the time left, 1..20; default 4. The job is not re-run for a failed read. The
+     * same bound applies to a {@code jobs.query} that got no answer, sent again with its
+     * {@code requestId}.
      */
     public Builder readAttempts(int readAttempts) {
       this.readAttempts = BigQueryInternals.readAttempts(readAttempts);

@@ -32,7 +32,12 @@ import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,6 +50,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -322,6 +328,52 @@ class BigQueryFaultTest {
   }
 
   @Test
+  void load_stoppedWhileTheReadConnects_sendsNothingAfterTheStopButTheCancel() {
+    fake.queryRuns();
+    fake.resultsRunPastTheirWait();
+    fake.cancelAnswers();
+    CountDownLatch connecting = new CountDownLatch(1);
+    CountDownLatch connected = new CountDownLatch(1);
+    ProxySelector previous = ProxySelector.getDefault();
+    // The JDK asks the proxy selector inside connect(), before it has a socket that a disconnect
+    // could close: holding it there holds the long-poll in its TCP connect.
+    ProxySelector.setDefault(new ProxySelector() {
+      @Override
+      public List<Proxy> select(URI uri) {
+        if (uri.getPath().startsWith(QUERIES + "/")) {
+          connecting.countDown();
+          try {
+            connected.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return List.of(Proxy.NO_PROXY);
+      }
+
+      @Override
+      public void connectFailed(URI uri, SocketAddress address, IOException failure) {}
+    });
+    try {
+      LoaderSettings settings = fake.settings(Duration.ofSeconds(1), Duration.ofSeconds(10)).build();
+
+      // The query times out (and the loader closes) while its long-poll is still connecting.
+      LoadResult result = load(settings);
+      assertThat(connecting.getCount()).isZero();
+      assertThat(result.failures().values()).hasSize(2)
+          .allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
+      connected.countDown();
+
+      // The connect completes after the stop: the long-poll is not sent; the job is cancelled.
+      assertThat(fake.awaitRequests(postRequestedFor(urlPathMatching(CANCEL)), 1, Duration.ofSeconds(10))).hasSize(1);
+      assertThat(fake.calls()).containsExactly("jobs.query", "jobs.cancel");
+    } finally {
+      connected.countDown();
+      ProxySelector.setDefault(previous);
+    }
+  }
+
+  @Test
   void load_answerNeverComes_returnsByDeadlineWithoutACancel() {
     fake.server.stubFor(query().willReturn(complete(QUERY_JOB_REFERENCE, TWO_ROWS, null).withFixedDelay(60_000)));
     Duration deadline = Duration.ofMillis(1500);
@@ -458,7 +510,7 @@ class BigQueryFaultTest {
   }
 
   @Test
-  void load_serverErrorsOnQuery_retriedByEngine() {
+  void load_serverErrorOnQueryRetriedByTheEngine_resetRetriedInPlaceWithTheSameRequestId() {
     fake.server.stubFor(query().inScenario("query").whenScenarioStateIs(STARTED)
         .willReturn(error(500, "backendError", "Backend error. Job aborted.")).willSetStateTo("second"));
     fake.server.stubFor(query().inScenario("query").whenScenarioStateIs("second")
@@ -473,18 +525,47 @@ class BigQueryFaultTest {
     assertThat(result.isComplete()).isTrue();
     assertThat(result.games("lebron_james")).hasSize(1);
     assertThat(result.games("nikola_jokic")).isEmpty();
-    assertThat(result.report().retries()).isEqualTo(2);
+    // BigQuery answered the first: a new query (a new requestId) from the engine. The second got no
+    // answer: sent again by the same query with the same requestId.
+    assertThat(result.report().retries()).isEqualTo(1);
     List<QueryAttempt> attempts = result.report().attempts();
+    assertThat(attempts).hasSize(2);
     assertThat(backendFailure(attempts.get(0))).satisfies(e -> {
       assertThat(e.reason()).isEqualTo("backendError");
       assertThat(e.getMessage()).isEqualTo("Backend error. Job aborted.");
       assertThat(e.isRetryable()).isTrue();
     });
-    assertThat(backendFailure(attempts.get(1))).satisfies(e -> {
-      assertThat(e.reason()).isEqualTo("ioError");
-      assertThat(e.isRetryable()).isTrue();
-    });
+    assertThat(attempts.get(1).failure()).isEmpty();
     assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query", "jobs.query");
+    List<LoggedRequest> sent = fake.requestsInOrder();
+    assertThat(field(sent.get(1), "requestId")).isNotEqualTo(field(sent.get(0), "requestId"))
+        .isEqualTo(field(sent.get(2), "requestId"));
+    assertThat(attempts.get(1).statistics()).hasValueSatisfying(st -> assertThat(st.requests()).hasValue(2));
+  }
+
+  @Test
+  void load_queryResetAfterItWasSent_sentAgainWithTheSameRequestIdSoItsJobCanBeCancelled() {
+    // The first jobs.query may have created a job; its id never came back. BigQuery answers a
+    // request with the same requestId with that job.
+    fake.server.stubFor(query().inScenario("query").whenScenarioStateIs(STARTED)
+        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("answered"));
+    fake.server.stubFor(query().inScenario("query").whenScenarioStateIs("answered")
+        .willReturn(FakeBigQueryServer.running(QUERY_JOB_REFERENCE)));
+    fake.resultsRunning(Duration.ofSeconds(30));
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings);
+
+    assertThat(result.failures()).containsOnlyKeys(PLAYERS);
+    assertThat(result.failures().values()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
+    assertThat(result.report().retries()).isZero();
+    assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query", "getQueryResults", "jobs.cancel");
+    List<LoggedRequest> sent = fake.requestsInOrder();
+    String requestId = field(sent.get(0), "requestId");
+    assertThat(field(sent.get(1), "requestId")).isEqualTo(requestId);
+    assertThat(field(sent.get(1), "jobTimeoutMs")).isEqualTo(field(sent.get(0), "jobTimeoutMs"));
+    assertThat(sent.get(3).getUrl()).startsWith(FakeBigQueryServer.JOBS + "/job-" + requestId + "/cancel");
   }
 
   @Test

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Errors as BigQuery reports them, against the fake: warnings in a successful answer, a failed job
- * (whose error every read of it answers), refused reads, and rate limits named only in the message.
+ * (whose error every read of it answers, and its status gives), server errors, rate limits and
+ * {@code notFound} answered to reads of a job that runs, refused reads, and rate limits named only
+ * in the message.
  * The exact requests of each load are asserted.
  */
 class BigQueryJobErrorsTest {
@@ -50,8 +52,11 @@ class BigQueryJobErrorsTest {
   }
 
   private LoadResult load(LoaderSettings settings) {
-    try (HistoricalGamesLoader loader = HistoricalGamesLoader.builder()
-        .backend(BigQueryGamesQuery.builder().fromSettings(settings).build()).settings(settings).build()) {
+    return load(settings, BigQueryGamesQuery.builder().fromSettings(settings).build());
+  }
+
+  private LoadResult load(LoaderSettings settings, BigQueryGamesQuery backend) {
+    try (HistoricalGamesLoader loader = HistoricalGamesLoader.builder().backend(backend).settings(settings).build()) {
       return loader.load(LoadRequest.of(DATE, PLAYERS));
     }
   }
@@ -156,9 +161,107 @@ class BigQueryJobErrorsTest {
 
     LoadResult result = load(settings());
 
-    assertThat(result.failures().values()).hasSize(2)
-        .allSatisfy(f -> assertThat(((BackendException) f).reason()).isEqualTo("backendError"));
-    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "jobs.query", "getQueryResults");
+    assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
+      assertThat(((BackendException) f).reason()).isEqualTo("backendError");
+      assertThat(f).hasMessage("Error encountered during execution. Retrying may solve the problem.");
+      assertThat(f.isRetryable()).isTrue();
+    });
+    // A 503 may be the read's or the job's: the job's status says it failed, so it is neither read
+    // again nor cancelled; the engine runs a new query.
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "jobs.get",
+        "jobs.query", "getQueryResults", "jobs.get");
+    assertThat(result.report().retries()).isEqualTo(1);
+  }
+
+  // ---- a failed read of a job that runs -------------------------------------------------------
+
+  @Test
+  void load_readAnsweredABackendErrorWhileTheJobRuns_retriedInPlaceAfterItsStatus() {
+    fake.queryRuns();
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs(STARTED)
+        .willReturn(error(503, "backendError", "Error encountered during execution. Retrying may solve the problem."))
+        .willSetStateTo("ok"));
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("ok")
+        .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS, null)));
+    fake.jobRuns();
+
+    LoadResult result = load(settings());
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(result.games("lebron_james")).hasSize(1);
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "jobs.get", "getQueryResults");
+    assertThat(result.report().retries()).isZero();
+    assertThat(result.report().attempts().get(0).statistics()).hasValueSatisfying(s ->
+        assertThat(s.requests()).hasValue(4));
+  }
+
+  @Test
+  void load_readsKeepAnsweringAServerErrorWhileTheJobRuns_givesUpAndCancels() {
+    fake.queryRuns();
+    fake.server.stubFor(results().willReturn(error(500, "internalError", "An internal error occurred.")));
+    fake.jobRuns();
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).readAttempts(2).build());
+
+    assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
+      assertThat(((BackendException) f).reason()).isEqualTo("internalError");
+      assertThat(f.isRetryable()).isTrue();
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "jobs.get", "getQueryResults",
+        "jobs.get", "jobs.cancel");
+  }
+
+  @Test
+  void load_readAnsweredQuotaExceededSayingRateLimits_retriedInPlaceNotCancelled() {
+    String message = "Exceeded rate limits: too many api requests per user per method for this user_method.";
+    fake.queryRuns();
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs(STARTED)
+        .willReturn(error(403, "quotaExceeded", message)).willSetStateTo("ok"));
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("ok")
+        .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS, null)));
+    fake.cancelAnswers();
+
+    LoadResult result = load(settings());
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults");
+    assertThat(result.report().retries()).isZero();
+  }
+
+  @Test
+  void load_readNotFoundForAMomentAfterTheJobWasCreated_retriedInPlace() {
+    fake.queryRuns();
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs(STARTED)
+        .willReturn(error(404, "notFound", "Not found: Job test:job-1")).willSetStateTo("found"));
+    fake.server.stubFor(results().inScenario("poll").whenScenarioStateIs("found")
+        .willReturn(complete(RESULTS_JOB_REFERENCE, TWO_ROWS, null)));
+    fake.cancelAnswers();
+
+    LoadResult result = load(settings());
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults");
+    assertThat(result.report().retries()).isZero();
+  }
+
+  @Test
+  void load_readNotFoundEveryTime_givesUpAfterThreeReadsAndCancels() {
+    fake.queryRuns();
+    fake.server.stubFor(results().willReturn(error(404, "notFound", "Not found: Job test:job-1")));
+    fake.cancelAnswers();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
+
+    LoadResult result = load(settings, BigQueryGamesQuery.builder().fromSettings(settings).readAttempts(6).build());
+
+    assertThat(result.failures().values()).hasSize(2).allSatisfy(f -> {
+      assertThat(((BackendException) f).reason()).isEqualTo("notFound");
+      assertThat(f).hasMessage("Not found: Job test:job-1");
+      assertThat(f.isRetryable()).isFalse();
+    });
+    assertThat(fake.calls()).containsExactly("jobs.query", "getQueryResults", "getQueryResults", "getQueryResults",
+        "jobs.cancel");
   }
 
   // ---- every give-up cancels -------------------------------------------------------------------

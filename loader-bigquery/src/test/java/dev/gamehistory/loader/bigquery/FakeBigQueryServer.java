@@ -33,12 +33,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A fake of the BigQuery REST API on WireMock, on 127.0.0.1 and a free port, with stubs for the
- * calls the backend makes: {@code jobs.query} (POST .../queries), {@code jobs.getQueryResults}
- * (GET .../queries/{job}), {@code jobs.cancel} (POST .../jobs/{job}/cancel), and {@code jobs.insert}
- * for dry runs. Job ids are {@code job-<requestId>}, so each query's job is known from its request.
- * {@link #calls()} lists what arrived, in order, by call name. A fresh instance per test.
+ * calls the backend makes: {@code jobs.query} (POST .../queries; dry runs too, with
+ * {@code dryRun}), {@code jobs.getQueryResults} (GET .../queries/{job}), {@code jobs.get} (GET
+ * .../jobs/{job}, the status after an ambiguous server error) and {@code jobs.cancel} (POST
+ * .../jobs/{job}/cancel). Job ids are {@code job-<requestId>}, so each query's job is known from its
+ * request (and a {@code jobs.query} sent again with the same {@code requestId} names the same job,
+ * as BigQuery deduplicates it). {@link #calls()} lists what arrived, in order, by call name. A fresh
+ * instance per test.
  *
- * <p>As BigQuery does: a failed job answers its error on every read ({@link #jobFails}); a query
+ * <p>As BigQuery does: a failed job answers its error on every read, and {@code jobs.get} gives
+ * that error as the job's {@code status.errorResult} ({@link #jobFails}); a query
  * that has not finished is held for the server-side wait its request asks ({@code timeoutMs}) and
  * then answered as still running ({@link #queryRunsPastItsWait}, {@link #resultsRunPastTheirWait}).
  * {@link #jobsTake} models the whole asynchronous protocol for jobs of one duration: each
@@ -231,10 +235,25 @@ final class FakeBigQueryServer implements AutoCloseable {
 
   /**
    * The job failed: every getQueryResults of it answers the job's error, as BigQuery does (reading
-   * a failed job again never helps).
+   * a failed job again never helps), and jobs.get answers it done with that error as its
+   * {@code status.errorResult}.
    */
   void jobFails(int code, String reason, String message) {
     server.stubFor(results().willReturn(error(code, reason, message)));
+    String error = "{\"reason\":\"%s\",\"message\":\"%s\"}".formatted(reason, message);
+    server.stubFor(jobsGet().willReturn(okJson(
+        "{\"status\":{\"state\":\"DONE\",\"errorResult\":" + error + ",\"errors\":[" + error + "]}}")));
+  }
+
+  // ---- jobs.get ---------------------------------------------------------------------------------
+
+  static MappingBuilder jobsGet() {
+    return get(urlPathMatching(JOB));
+  }
+
+  /** jobs.get answers that the job is still running (no error). */
+  void jobRuns() {
+    server.stubFor(jobsGet().willReturn(okJson("{\"status\":{\"state\":\"RUNNING\"}}")));
   }
 
   private void stubPages(List<List<String>> rows, int pageSize, int firstPage) {
@@ -292,25 +311,6 @@ final class FakeBigQueryServer implements AutoCloseable {
         .collect(Collectors.joining(",")) + "]}";
   }
 
-  // ---- jobs.insert (dry runs) -------------------------------------------------------------------
-
-  static MappingBuilder insert() {
-    return post(urlPathEqualTo(JOBS));
-  }
-
-  /** A job resource as jobs.insert answers a dry run; the job id is echoed from the request. */
-  static ResponseDefinitionBuilder job(String state, String statusExtra) {
-    String body = """
-        {"kind":"bigquery#job",
-         "jobReference":{"projectId":"test","jobId":"{{jsonPath request.body '$.jobReference.jobId'}}","location":"US"},
-         "configuration":{"jobType":"QUERY","query":{"query":"SELECT 1","useLegacySql":false}},
-         "status":{"state":"%s"%s},
-         "statistics":{"creationTime":"1700000000000","totalBytesProcessed":"123456",
-           "query":{"totalBytesProcessed":"123456","statementType":"SELECT","schema":%s}}}
-        """.formatted(state, statusExtra, SCHEMA);
-    return okJson(body).withTransformers("response-template");
-  }
-
   // ---- jobs.cancel --------------------------------------------------------------------------
 
   /** jobs.cancel answers the job as cancelled (done). */
@@ -343,7 +343,8 @@ final class FakeBigQueryServer implements AutoCloseable {
 
   /**
    * Every request received, in order, by call: {@code jobs.query}, {@code getQueryResults} (with
-   * {@code page-N} when it asked for a page), {@code jobs.cancel}, {@code jobs.insert}.
+   * {@code page-N} when it asked for a page), {@code jobs.get}, {@code jobs.cancel}; anything else
+   * (e.g. {@code jobs.insert}, which the backend never sends) by method and path.
    */
   List<String> calls() {
     return requestsInOrder().stream().map(FakeBigQueryServer::call).toList();
@@ -368,8 +369,8 @@ final class FakeBigQueryServer implements AutoCloseable {
           ? "getQueryResults " + request.queryParameter("pageToken").firstValue() : "getQueryResults";
     } else if (path.matches(CANCEL)) {
       return "jobs.cancel";
-    } else if (request.getMethod().value().equals("POST") && path.equals(JOBS)) {
-      return "jobs.insert";
+    } else if (request.getMethod().value().equals("GET") && path.matches(JOB)) {
+      return "jobs.get";
     }
     return request.getMethod() + " " + path;
   }

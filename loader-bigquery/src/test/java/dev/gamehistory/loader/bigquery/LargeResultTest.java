@@ -13,13 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * 10,000 players in one load, the result paged: every row read, mapped and checked. Surefire runs
  * this class alone in a JVM with {@code -Xmx256m} (the {@code large-result} execution), so the load,
- * the fake's stubs and the result together fit in 256 MB of heap.
+ * the fake's stubs and the result together fit in 256 MB of heap. The execution selects it by its
+ * tag, and the default one leaves it out by the same tag.
  */
+@Tag("large-result")
 class LargeResultTest {
 
   private static final LocalDate DATE = LocalDate.of(2024, 1, 10);

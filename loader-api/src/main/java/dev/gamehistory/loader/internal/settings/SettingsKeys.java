@@ -85,7 +85,7 @@ public final class SettingsKeys {
   public static final String BIGQUERY_FIRST_WAIT = "bigquery.first-wait";
   /** Whether jobs.query must create a job: required or optional. */
   public static final String BIGQUERY_JOB_CREATION = "bigquery.job-creation";
-  /** Tries of a BigQuery read (a long-poll or a page) after a transient failure. */
+  /** Tries of a BigQuery read (a long-poll or a page) after a transient failure, and of a jobs.query that got no answer. */
   public static final String BIGQUERY_READ_ATTEMPTS = "bigquery.read-attempts";
   /** The prefix of the column-name keys, followed by the field name. */
   public static final String BIGQUERY_COLUMNS_PREFIX = "bigquery.columns.";
@@ -260,7 +260,7 @@ public final class SettingsKeys {
     add(keys, BIGQUERY_FIRST_WAIT, "longest server-side wait of a query's first request (also at most wait-slice and"
         + " a quarter of the query's time), 1ms..60s", "900ms");
     add(keys, BIGQUERY_JOB_CREATION, "required (always a cancellable job) or optional (short-query mode)", "required");
-    add(keys, BIGQUERY_READ_ATTEMPTS, "tries of a result read after a transient failure, in place, 1..20", "4");
+    add(keys, BIGQUERY_READ_ATTEMPTS, "tries of a result read after a transient failure (and of a jobs.query without an answer), in place, 1..20", "4");
     for (String field : BIGQUERY_COLUMN_FIELDS) {
       add(keys, BIGQUERY_COLUMNS_PREFIX + field, "column holding " + field, field);
     }

@@ -11,8 +11,10 @@ import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.bigquery.Bigquery;
 import com.google.api.services.bigquery.model.GetQueryResultsResponse;
+import com.google.api.services.bigquery.model.Job;
 import com.google.api.services.bigquery.model.JobCancelResponse;
 import com.google.api.services.bigquery.model.JobReference;
+import com.google.api.services.bigquery.model.JobStatus;
 import com.google.api.services.bigquery.model.QueryRequest;
 import com.google.api.services.bigquery.model.QueryResponse;
 import com.google.cloud.bigquery.BigQuery;
@@ -24,8 +26,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The three REST calls of the query protocol ({@code jobs.query}, {@code jobs.getQueryResults},
- * {@code jobs.cancel}) on the generated BigQuery model that google-cloud-bigquery itself uses.
+ * The REST calls of the query protocol ({@code jobs.query}, {@code jobs.getQueryResults},
+ * {@code jobs.cancel}, and {@code jobs.get} for a job's status) on the generated BigQuery model that
+ * google-cloud-bigquery itself uses.
  *
  * <p>Why not the client's public API: its {@code QueryResponse} hides the completion flag of
  * {@code getQueryResults} (package-private in 2.73.0), its waits ({@code Job.waitFor},
@@ -88,19 +91,19 @@ public final class BigQueryRest {
 
   /**
    * {@code jobs.query}: runs the statement, waiting on the server up to the request's
-   * {@code timeoutMs}; the HTTP read may take {@code readTimeout}.
+   * {@code timeoutMs}; see {@link #execute} for the HTTP timeouts under {@code timeLeft}.
    */
-  public QueryResponse query(QueryRequest request, Duration readTimeout, Exchange exchange) throws IOException {
-    return execute(api.jobs().query(project, request), readTimeout, exchange, QueryResponse.class);
+  public QueryResponse query(QueryRequest request, Duration timeLeft, Exchange exchange) throws IOException {
+    return execute(api.jobs().query(project, request), timeLeft, exchange, QueryResponse.class);
   }
 
   /**
    * {@code jobs.getQueryResults}: waits on the server up to {@code waitMillis} for the job to finish,
-   * then returns the page at {@code pageToken} (the first when {@code null}); the HTTP read may
-   * take {@code readTimeout}.
+   * then returns the page at {@code pageToken} (the first when {@code null}); see {@link #execute}
+   * for the HTTP timeouts under {@code timeLeft}.
    */
   public GetQueryResultsResponse getQueryResults(JobReference job, @Nullable String pageToken,
-      @Nullable Long maxResults, long waitMillis, Duration readTimeout, Exchange exchange) throws IOException {
+      @Nullable Long maxResults, long waitMillis, Duration timeLeft, Exchange exchange) throws IOException {
     Bigquery.Jobs.GetQueryResults call = api.jobs().getQueryResults(job.getProjectId(), job.getJobId())
         .setTimeoutMs(waitMillis);
     if (job.getLocation() != null) {
@@ -112,7 +115,17 @@ public final class BigQueryRest {
     if (maxResults != null) {
       call.setMaxResults(maxResults);
     }
-    return execute(call, readTimeout, exchange, GetQueryResultsResponse.class);
+    return execute(call, timeLeft, exchange, GetQueryResultsResponse.class);
+  }
+
+  /** {@code jobs.get}, reading back only the job's status (its state and, when it failed, its error). */
+  public JobStatus status(JobReference job, Duration timeLeft, Exchange exchange) throws IOException {
+    Bigquery.Jobs.Get call = api.jobs().get(job.getProjectId(), job.getJobId()).setFields("status");
+    if (job.getLocation() != null) {
+      call.setLocation(job.getLocation());
+    }
+    Job answer = execute(call, timeLeft, exchange, Job.class);
+    return answer.getStatus() == null ? new JobStatus() : answer.getStatus();
   }
 
   /** {@code jobs.cancel}, reading back only the job's state. */
@@ -127,13 +140,27 @@ public final class BigQueryRest {
     send(request, exchange, JobCancelResponse.class);
   }
 
-  private <T> T execute(AbstractGoogleJsonClientRequest<T> call, Duration readTimeout, Exchange exchange,
+  /**
+   * Sends {@code call} with HTTP timeouts under the query's {@code timeLeft}: the connect timeout is
+   * the client's, at most the time left (a stop cannot break off a connect in progress: the thread
+   * waits for it, then {@link Exchange} refuses to send the request); the read timeout is the time
+   * left and {@link #READ_MARGIN}.
+   */
+  private <T> T execute(AbstractGoogleJsonClientRequest<T> call, Duration timeLeft, Exchange exchange,
       Class<T> type) throws IOException {
     HttpRequest request = call.buildHttpRequest();
-    long read = readTimeout.toMillis();
-    request.setConnectTimeout(connectTimeoutMillis)
-        .setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, read)));
+    request.setConnectTimeout(connectTimeoutMillis(timeLeft)).setReadTimeout(readTimeoutMillis(timeLeft));
     return send(request, exchange, type);
+  }
+
+  /** The connect timeout of a request with {@code timeLeft}: the client's, at most the time left, at least 1 ms. */
+  int connectTimeoutMillis(Duration timeLeft) {
+    return (int) Math.max(1, Math.min(connectTimeoutMillis, QueryRunner.ceilMillis(timeLeft)));
+  }
+
+  /** The read timeout of a request with {@code timeLeft}: the time left and {@link #READ_MARGIN}. */
+  static int readTimeoutMillis(Duration timeLeft) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, QueryRunner.ceilMillis(timeLeft.plus(READ_MARGIN))));
   }
 
   private static <T> T send(HttpRequest request, Exchange exchange, Class<T> type) throws IOException {

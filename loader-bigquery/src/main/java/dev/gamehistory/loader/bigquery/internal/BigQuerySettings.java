@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * @param firstWait the longest server-side wait of a query's first request ({@code bigquery.first-wait},
  *     default 900 ms)
  * @param jobCreation whether {@code jobs.query} must create a job ({@code bigquery.job-creation}, default required)
- * @param readAttempts tries of a read after a transient failure ({@code bigquery.read-attempts}, default 4)
+ * @param readAttempts tries of a read after a transient failure, and of a {@code jobs.query} that got no
+ *     answer ({@code bigquery.read-attempts}, default 4)
  */
 public record BigQuerySettings(
     Optional<String> project,

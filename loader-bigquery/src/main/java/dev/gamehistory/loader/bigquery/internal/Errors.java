@@ -47,6 +47,8 @@ public final class Errors {
    */
   private static final Set<String> REFUSED_READ_REASONS = Set.of(
       "notFound", "accessDenied", "invalid", "forbidden", "unauthorized", "quotaExceeded");
+  /** Reasons that name the job's own failure, whatever the status of the answer that carries them. */
+  private static final Set<String> JOB_REASONS = Set.of("jobBackendError", "jobInternalError");
 
   private Errors() {}
 
@@ -129,12 +131,22 @@ public final class Errors {
 
   /**
    * What a failed {@code getQueryResults} says about the job, by the answer BigQuery gave:
-   * {@link ReadFailure#READ} when there was none (an I/O failure), or it was HTTP 408 or 429, a
-   * {@code rateLimitExceeded} of the request, or a 5xx without a BigQuery error reason (a front
-   * end's page); {@link ReadFailure#REFUSED} for a 4xx without a reason or with a reason that
-   * refuses the request ({@code notFound}, {@code accessDenied}, {@code invalid}, ...); otherwise
-   * {@link ReadFailure#JOB}: BigQuery answered the job's own error, which it answers on every read
-   * of a failed job.
+   * <ul>
+   *   <li>{@link ReadFailure#READ}: there was none (an I/O failure), or it was HTTP 408 or 429, a
+   *       {@code rateLimitExceeded}, an error whose message says a rate limit was exceeded (whatever
+   *       its reason and status, as the official client retries it), or a 5xx without a BigQuery
+   *       error reason (a front end's page): the read failed, the job may be fine;
+   *   <li>{@link ReadFailure#UNSURE}: a 5xx with a BigQuery reason that does not name the job
+   *       ({@code backendError}, {@code internalError}, ...): BigQuery answers so both when the read
+   *       failed and when the job failed with that error; the job's status tells which;
+   *   <li>{@link ReadFailure#NOT_FOUND}: {@code notFound}, which BigQuery may answer for a moment
+   *       about a job it has just created;
+   *   <li>{@link ReadFailure#REFUSED}: a 4xx without a reason or with a reason that refuses the
+   *       request ({@code accessDenied}, {@code invalid}, {@code quotaExceeded}, ...);
+   *   <li>{@link ReadFailure#JOB}: otherwise; BigQuery answered the job's own error (e.g. 400
+   *       {@code jobInternalError}, {@code invalidQuery}), which it answers on every read of a
+   *       failed job.
+   * </ul>
    */
   public static ReadFailure readFailure(IOException e) {
     if (!(e instanceof HttpResponseException http)) {
@@ -142,15 +154,29 @@ public final class Errors {
     }
     int code = http.getStatusCode();
     String reason = null;
-    if (e instanceof GoogleJsonResponseException json && json.getDetails() != null
-        && json.getDetails().getErrors() != null && !json.getDetails().getErrors().isEmpty()) {
-      reason = json.getDetails().getErrors().get(0).getReason();
+    String message = null;
+    if (e instanceof GoogleJsonResponseException json && json.getDetails() != null) {
+      GoogleJsonError details = json.getDetails();
+      message = details.getMessage();
+      if (details.getErrors() != null && !details.getErrors().isEmpty()) {
+        reason = details.getErrors().get(0).getReason();
+        if (message == null || message.isBlank()) {
+          message = details.getErrors().get(0).getMessage();
+        }
+      }
     }
     if (reason != null && reason.isBlank()) {
       reason = null;
     }
-    if (code == 408 || code == 429 || "rateLimitExceeded".equals(reason) || (code >= 500 && reason == null)) {
+    if (code == 408 || code == 429 || "rateLimitExceeded".equals(reason) || saysRateLimitExceeded(message)
+        || (code >= 500 && reason == null)) {
       return ReadFailure.READ;
+    }
+    if (code >= 500 && !JOB_REASONS.contains(reason)) {
+      return ReadFailure.UNSURE;
+    }
+    if ("notFound".equals(reason)) {
+      return ReadFailure.NOT_FOUND;
     }
     if (reason == null || REFUSED_READ_REASONS.contains(reason)) {
       return ReadFailure.REFUSED;
@@ -158,10 +184,32 @@ public final class Errors {
     return ReadFailure.JOB;
   }
 
+  /**
+   * Whether a failed {@code jobs.query} got no answer from BigQuery itself, so that the request may
+   * have created a job whose id never came back: an I/O failure (a reset connection, a read that
+   * broke off), or a 5xx without a BigQuery error reason (a front end's page).
+   */
+  public static boolean unanswered(IOException e) {
+    if (!(e instanceof HttpResponseException http)) {
+      return true;
+    }
+    if (http.getStatusCode() < 500) {
+      return false;
+    }
+    return !(e instanceof GoogleJsonResponseException json) || json.getDetails() == null
+        || json.getDetails().getErrors() == null || json.getDetails().getErrors().isEmpty()
+        || json.getDetails().getErrors().get(0).getReason() == null
+        || json.getDetails().getErrors().get(0).getReason().isBlank();
+  }
+
   /** What a failed result read says about the job; see {@link #readFailure(IOException)}. */
   public enum ReadFailure {
     /** The read itself failed; the job may be fine: read again. */
     READ,
+    /** A server error that may be the read's or the job's: the job's status tells. */
+    UNSURE,
+    /** BigQuery did not find the job; it may answer so for a moment about a job just created: read again, a few times. */
+    NOT_FOUND,
     /** BigQuery refused the read; the job may still run. */
     REFUSED,
     /** BigQuery answered the job's own error: the job is over, and every read of it answers the same. */

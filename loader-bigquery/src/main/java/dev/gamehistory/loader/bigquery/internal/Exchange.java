@@ -5,6 +5,7 @@ import com.google.api.client.http.javanet.DefaultConnectionFactory;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,17 +14,41 @@ import org.jspecify.annotations.Nullable;
  * wait slice) wakes at once with an {@link IOException}, and refuses every later request of the
  * query. Connections are attached by {@link #connections()}, the transport's connection factory,
  * to the exchange the calling thread {@linkplain #enter() entered}.
+ *
+ * <p>A disconnect cannot break off a TCP connect in progress (the JDK has no socket to close yet):
+ * a request stopped then is refused once its connect completes, before anything is written
+ * ({@link AbortableConnection}), and its connect timeout is at most the query's time left.
  */
 public final class Exchange {
 
   private static final ThreadLocal<@Nullable Exchange> CURRENT = new ThreadLocal<>();
 
+  private final BooleanSupplier stopped;
   private @Nullable HttpURLConnection connection;
   private boolean aborted;
 
-  /** Whether {@link #abort()} was called. */
-  public synchronized boolean isAborted() {
-    return aborted;
+  /** An exchange aborted only by {@link #abort()}. */
+  public Exchange() {
+    this(() -> false);
+  }
+
+  /**
+   * An exchange that also counts as aborted once {@code stopped} says so: a query's cancellation,
+   * which is set before the cancel actions (among them {@link #abort()}) run, so that a connect that
+   * completes in between is refused too.
+   */
+  public Exchange(BooleanSupplier stopped) {
+    this.stopped = stopped;
+  }
+
+  /** Whether {@link #abort()} was called or the query was stopped. */
+  public boolean isAborted() {
+    synchronized (this) {
+      if (aborted) {
+        return true;
+      }
+    }
+    return stopped.getAsBoolean();
   }
 
   /** Disconnects the request in flight, if any, and refuses later ones; idempotent, never blocks on I/O. */
@@ -51,11 +76,13 @@ public final class Exchange {
     };
   }
 
-  private void attach(HttpURLConnection opened) throws IOException {
+  private HttpURLConnection attach(HttpURLConnection opened) throws IOException {
+    boolean stop = stopped.getAsBoolean();
     synchronized (this) {
-      if (!aborted) {
-        connection = opened;
-        return;
+      if (!aborted && !stop) {
+        AbortableConnection checked = new AbortableConnection(opened, this);
+        connection = checked;
+        return checked;
       }
     }
     opened.disconnect();
@@ -72,10 +99,7 @@ public final class Exchange {
     return (URL url) -> {
       HttpURLConnection opened = direct.openConnection(url);
       Exchange exchange = CURRENT.get();
-      if (exchange != null) {
-        exchange.attach(opened);
-      }
-      return opened;
+      return exchange == null ? opened : exchange.attach(opened);
     };
   }
 

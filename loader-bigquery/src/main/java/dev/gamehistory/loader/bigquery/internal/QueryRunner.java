@@ -3,6 +3,7 @@ package dev.gamehistory.loader.bigquery.internal;
 import com.google.api.services.bigquery.model.ErrorProto;
 import com.google.api.services.bigquery.model.GetQueryResultsResponse;
 import com.google.api.services.bigquery.model.JobReference;
+import com.google.api.services.bigquery.model.JobStatus;
 import com.google.api.services.bigquery.model.QueryRequest;
 import com.google.api.services.bigquery.model.QueryResponse;
 import com.google.api.services.bigquery.model.TableRow;
@@ -51,16 +52,24 @@ import org.slf4j.LoggerFactory;
  *       query's own timeout. When that answer is complete, its rows are the result.
  *   <li>Otherwise the answer names the job: {@code jobs.getQueryResults} long-polls it with
  *       {@code timeoutMs} bounded by the time left and the slice, and returns as soon as the job is
- *       done, with the first page. There is no fixed-interval polling and no status read.
+ *       done, with the first page. There is no fixed-interval polling and no status read (but for one
+ *       {@code jobs.get} after a read answered with a server error that may be the job's, below).
  *   <li>Further pages ({@code getQueryResults} with the page token) are read only when the result
  *       passes the response size limit or the configured page size.
  *   <li>An answer that carries {@code errors} (BigQuery's warnings, e.g. rows skipped) fails the
  *       query with BigQuery's reason and message, even when it says the job completed.
- *   <li>A failure of the read itself (no answer, HTTP 429, a 5xx without a BigQuery error reason)
- *       is retried in place with backoff within the time left. A read answered with the job's own
- *       error ends the query at once (BigQuery answers a failed job's error on every read; a new
- *       query may pass, and that is the engine's decision), and so does a refused read. A failure of
- *       {@code jobs.query} itself goes to the engine, which decides.
+ *   <li>A failure of the read itself (no answer, HTTP 408 or 429, a rate limit, a 5xx without a
+ *       BigQuery error reason) is retried in place with backoff within the read attempts and the
+ *       time left. A 5xx with a BigQuery reason may be the read's or the job's: {@code jobs.get}
+ *       (the status only) tells; a job that failed ends the query with its error, otherwise the
+ *       read is retried. A {@code notFound} is read again a few times ({@link #NOT_FOUND_READS}):
+ *       BigQuery may answer it for a moment about a job just created. A read answered with the
+ *       job's own error ends the query at once (BigQuery answers a failed job's error on every
+ *       read; a new query may pass, and that is the engine's decision), and so does a refused read.
+ *   <li>A {@code jobs.query} that got no answer (a reset connection, a front end's 5xx) is sent
+ *       again in place with the same {@code requestId}, so that BigQuery answers with the job the
+ *       first request may have created, whose id would otherwise never be known. An answered
+ *       failure of {@code jobs.query} goes to the engine, which decides.
  *   <li>Every way the query ends while its job may still run sends {@code jobs.cancel}: the engine's
  *       stop (timeout, deadline, the caller's cancel, close), reads given up, a refused read, a
  *       warning in an incomplete answer. On a stop the request in flight is disconnected at once
@@ -88,6 +97,11 @@ public final class QueryRunner {
   public static final Duration FIRST_READ_BACKOFF = Duration.ofMillis(100);
   /** The longest backoff of a read retried in place. */
   public static final Duration MAX_READ_BACKOFF = Duration.ofSeconds(1);
+  /**
+   * The most reads of a job answered {@code notFound} (BigQuery may answer so for a moment about a
+   * job it has just created), within the read attempts; past them the read is refused.
+   */
+  public static final int NOT_FOUND_READS = 3;
 
   private final BigQueryRest rest;
   private final GamesSql sql;
@@ -186,7 +200,7 @@ public final class QueryRunner {
   private long dryRun(Ask ask, Duration timeout) {
     QueryResponse response;
     try {
-      response = rest.query(dryRunRequest(ask, timeout), readTimeout(timeout), new Exchange());
+      response = rest.query(dryRunRequest(ask, timeout), timeout, new Exchange());
     } catch (IOException e) {
       throw Errors.classify(e);
     }
@@ -307,7 +321,7 @@ public final class QueryRunner {
   private final class Execution {
     private final Ask ask;
     private final QueryContext context;
-    private final Exchange exchange = new Exchange();
+    private final Exchange exchange;
     private final long startNanos = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom();
     private @Nullable JobReference job;
@@ -320,6 +334,7 @@ public final class QueryRunner {
     Execution(Ask ask, QueryContext context) {
       this.ask = ask;
       this.context = context;
+      this.exchange = new Exchange(context::isCancelled);
     }
 
     Done run() {
@@ -328,15 +343,7 @@ public final class QueryRunner {
       Duration budget = context.remaining();
       QueryRequest request = request(ask, budget, firstWaitMillis());
       LOG.debug("jobs.query for {} {}, request {}", ask.size(), ask.unit(), request.getRequestId());
-      QueryResponse first;
-      try {
-        requests++;
-        first = rest.query(request, readTimeout(context.remaining()), exchange);
-      } catch (IOException e) {
-        // No job is known: nothing to cancel (a permanent error created none).
-        checkStop();
-        throw Errors.classify(e);
-      }
+      QueryResponse first = query(request);
       job = first.getJobReference();
       try {
         return complete(first);
@@ -345,6 +352,39 @@ public final class QueryRunner {
         // its jobTimeoutMs nor beside a retry by the engine. A job known to be over is left alone.
         cancelJob();
         throw e;
+      }
+    }
+
+    /**
+     * Sends {@code jobs.query}. A request that got no answer from BigQuery (see
+     * {@link Errors#unanswered}) may have created a job whose id never came back, which nothing
+     * could cancel: it is sent again in place with the same {@code requestId} (BigQuery answers a
+     * duplicate with the job the first created, while it is in its deduplication window) and a new
+     * server-side wait, within the read attempts and the time left. An answered failure goes to the
+     * engine: no job is known, nothing to cancel.
+     */
+    private QueryResponse query(QueryRequest request) {
+      for (int attempt = 1; ; attempt++) {
+        checkStop();
+        try {
+          requests++;
+          return rest.query(request, context.remaining(), exchange);
+        } catch (IOException e) {
+          checkStop();
+          BackendException failure = Errors.classify(e);
+          if (!Errors.unanswered(e) || attempt >= readRetry.maxAttempts()) {
+            throw failure;
+          }
+          Duration backoff = readRetry.backoff(attempt, random.nextDouble());
+          if (backoff.compareTo(context.remaining()) >= 0) {
+            throw failure;
+          }
+          LOG.debug("jobs.query request {} got no answer ({}); sending it again after {} ms", request.getRequestId(),
+              failure.getMessage(), backoff.toMillis());
+          pause(backoff);
+          // timeoutMs is not part of what makes a request a duplicate; the rest is unchanged.
+          request.setTimeoutMs(firstWaitMillis());
+        }
       }
     }
 
@@ -394,8 +434,10 @@ public final class QueryRunner {
 
     /**
      * One {@code getQueryResults}: a long-poll of the job ({@code pageToken == null}) or a page.
-     * Failures of the read itself are retried in place within the time left; a read answered with
-     * the job's own error or refused ends the query (see {@link Errors#readFailure}).
+     * Failures of the read itself are retried in place within the read attempts and the time left;
+     * a server error that may be the job's is resolved by the job's status ({@code jobs.get}); a
+     * {@code notFound} is read again at most {@link #NOT_FOUND_READS} times in all; a read answered
+     * with the job's own error or refused ends the query (see {@link Errors#readFailure}).
      */
     private Page read(@Nullable String pageToken) {
       JobReference known = job;
@@ -411,21 +453,32 @@ public final class QueryRunner {
         try {
           requests++;
           response = rest.getQueryResults(known, pageToken,
-              pageSize.isPresent() ? pageSize.getAsLong() : null, wait, readTimeout(context.remaining()), exchange);
+              pageSize.isPresent() ? pageSize.getAsLong() : null, wait, context.remaining(), exchange);
         } catch (IOException e) {
           checkStop();
           BackendException failure = Errors.classify(e);
           Errors.ReadFailure kind = Errors.readFailure(e);
-          if (jobOver && kind == Errors.ReadFailure.JOB) {
+          if (jobOver && (kind == Errors.ReadFailure.JOB || kind == Errors.ReadFailure.UNSURE)) {
             // The job completed: an error reading one of its pages is the read's, not the job's.
             kind = failure.isRetryable() ? Errors.ReadFailure.READ : Errors.ReadFailure.REFUSED;
+          }
+          if (kind == Errors.ReadFailure.UNSURE) {
+            ErrorProto jobError = jobError(known);
+            if (jobError != null) {
+              // The job failed: BigQuery answers its error on every read of it.
+              jobOver = true;
+              throw Errors.classifyAnswerErrors(List.of(jobError));
+            }
+            kind = Errors.ReadFailure.READ;
           }
           if (kind == Errors.ReadFailure.JOB) {
             // BigQuery answers a failed job's error on every read of it: reading again never helps.
             jobOver = true;
             throw failure;
           }
-          if (kind == Errors.ReadFailure.REFUSED || attempt >= readRetry.maxAttempts()) {
+          int reads = kind == Errors.ReadFailure.NOT_FOUND
+              ? Math.min(NOT_FOUND_READS, readRetry.maxAttempts()) : readRetry.maxAttempts();
+          if (kind == Errors.ReadFailure.REFUSED || attempt >= reads) {
             throw failure;
           }
           Duration backoff = readRetry.backoff(attempt, random.nextDouble());
@@ -443,6 +496,22 @@ public final class QueryRunner {
           pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
         }
         return page;
+      }
+    }
+
+    /**
+     * The job's error when {@code jobs.get} says it failed; {@code null} when it has not failed or
+     * its status could not be read (then the read that failed is taken for a failure of its own).
+     */
+    private @Nullable ErrorProto jobError(JobReference known) {
+      try {
+        requests++;
+        JobStatus status = rest.status(known, context.remaining(), exchange);
+        return status.getErrorResult();
+      } catch (IOException e) {
+        checkStop();
+        LOG.debug("{}: status read failed ({}); taking the failed read for the read's", describeJob(), e.toString());
+        return null;
       }
     }
 
@@ -589,14 +658,6 @@ public final class QueryRunner {
       return null;
     }
     return Duration.ofMillis(toMillis - fromMillis);
-  }
-
-  /**
-   * The HTTP read timeout of a request: the query's time left and {@link BigQueryRest#READ_MARGIN}.
-   * The socket never ends a request the engine still waits for; the engine's stop disconnects it.
-   */
-  static Duration readTimeout(Duration remaining) {
-    return remaining.plus(BigQueryRest.READ_MARGIN);
   }
 
   /** Milliseconds rounded up, saturated. */

@@ -113,40 +113,71 @@ class ErrorsTest {
       "403, rateLimitExceeded, READ",
       "503, , READ",
       "502, , READ",
-      "503, backendError, JOB",
-      "500, internalError, JOB",
+      "503, backendError, UNSURE",
+      "500, internalError, UNSURE",
+      "500, jobBackendError, JOB",
       "400, jobInternalError, JOB",
       "400, bytesBilledLimitExceeded, JOB",
       "400, invalidQuery, JOB",
       "403, jobRateLimitExceeded, JOB",
       "400, stopped, JOB",
-      "404, notFound, REFUSED",
+      "404, notFound, NOT_FOUND",
       "403, accessDenied, REFUSED",
+      "403, quotaExceeded, REFUSED",
       "400, invalid, REFUSED",
       "400, , REFUSED",
       "401, , REFUSED",
   })
   void readFailure_byTheAnswer(int code, String reason, Errors.ReadFailure expected) {
-    IOException failure;
-    if (code == 0) {
-      failure = new java.net.SocketException("Connection reset");
-    } else {
-      com.google.api.client.googleapis.json.GoogleJsonError details = new com.google.api.client.googleapis.json.GoogleJsonError();
-      details.setCode(code);
-      details.setMessage("the message");
-      if (reason != null) {
-        com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo info =
-            new com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo();
-        info.setReason(reason);
-        info.setMessage("the message");
-        details.setErrors(List.of(info));
-      }
-      failure = new com.google.api.client.googleapis.json.GoogleJsonResponseException(
-          new com.google.api.client.http.HttpResponseException.Builder(code, "status", new com.google.api.client.http.HttpHeaders()),
-          details);
-    }
+    assertThat(Errors.readFailure(answer(code, reason, "the message"))).isEqualTo(expected);
+  }
 
-    assertThat(Errors.readFailure(failure)).isEqualTo(expected);
+  @ParameterizedTest
+  @CsvSource({
+      "403, quotaExceeded",
+      "400, invalid",
+      "400, jobRateLimitExceeded",
+      "404, notFound",
+  })
+  void readFailure_messageSaysARateLimitWasExceeded_isTheReadsWhateverTheReason(int code, String reason) {
+    String message = "Exceeded rate limits: too many api requests per user per method for this user_method.";
+
+    assertThat(Errors.readFailure(answer(code, reason, message))).isEqualTo(Errors.ReadFailure.READ);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "0, , true",
+      "502, , true",
+      "503, , true",
+      "503, backendError, false",
+      "500, internalError, false",
+      "429, , false",
+      "400, invalidQuery, false",
+      "404, notFound, false",
+  })
+  void unanswered_byTheAnswer(int code, String reason, boolean expected) {
+    assertThat(Errors.unanswered(answer(code, reason, "the message"))).isEqualTo(expected);
+  }
+
+  /** An I/O failure ({@code code == 0}) or BigQuery's error answer with {@code reason} (none when {@code null}). */
+  private static IOException answer(int code, String reason, String message) {
+    if (code == 0) {
+      return new java.net.SocketException("Connection reset");
+    }
+    com.google.api.client.googleapis.json.GoogleJsonError details = new com.google.api.client.googleapis.json.GoogleJsonError();
+    details.setCode(code);
+    details.setMessage(message);
+    if (reason != null) {
+      com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo info =
+          new com.google.api.client.googleapis.json.GoogleJsonError.ErrorInfo();
+      info.setReason(reason);
+      info.setMessage(message);
+      details.setErrors(List.of(info));
+    }
+    return new com.google.api.client.googleapis.json.GoogleJsonResponseException(
+        new com.google.api.client.http.HttpResponseException.Builder(code, "status", new com.google.api.client.http.HttpHeaders()),
+        details);
   }
 
   @Test

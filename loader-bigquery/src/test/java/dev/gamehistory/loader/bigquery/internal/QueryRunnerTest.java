@@ -9,14 +9,6 @@ import org.junit.jupiter.api.Test;
 class QueryRunnerTest {
 
   @Test
-  void readTimeout_longQueryShortSlice_coversTheQuerysTimeLeft() {
-    // A 360-player query with 120 s left and a 5 s wait slice: a server that ignores timeoutMs (the
-    // emulator) answers when the query is done; the socket must not give up first.
-    assertThat(QueryRunner.readTimeout(Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(125));
-    assertThat(QueryRunner.readTimeout(Duration.ZERO)).isEqualTo(BigQueryRest.READ_MARGIN);
-  }
-
-  @Test
   void firstWaitMillis_boundedByTheSettingTheSliceAndAQuarterOfTheTimeLeft() {
     Duration firstWait = Duration.ofMillis(900);
     Duration slice = Duration.ofSeconds(5);
