@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * {@link RowMapper}, with its players and its failures. A row of a date that was not asked, or
  * without a readable date, breaks the whole result.
  */
-public final class DatesRowMapper implements QueryRunner.Rows {
+public final class DatesRowMapper implements Ask.Rows {
 
   /** The statement's columns in order, for a result that comes without a schema. */
   private static final List<String> OUTPUT = List.of(GamesSql.FOR_DATE, GamesSql.PLAYER_LOOKUP, GamesSql.GAME_DATE,

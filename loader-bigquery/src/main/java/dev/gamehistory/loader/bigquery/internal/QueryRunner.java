@@ -7,7 +7,6 @@ import com.google.api.services.bigquery.model.JobStatus;
 import com.google.api.services.bigquery.model.QueryRequest;
 import com.google.api.services.bigquery.model.QueryResponse;
 import com.google.api.services.bigquery.model.TableRow;
-import com.google.api.services.bigquery.model.TableSchema;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.BackendStatistics;
 import dev.gamehistory.loader.HistoricalGame;
@@ -79,6 +78,11 @@ import org.slf4j.LoggerFactory;
  *       answer); that job ends at its {@code jobTimeoutMs}, which BigQuery applies on a best-effort
  *       basis.
  * </ol>
+ *
+ * <p>What a query asks (the statement of one date or of several, and how its rows are read) is
+ * {@link Ask}'s. This file is one query's job protocol, a single state machine whose every step
+ * (send, read, page, retry in place, stop, cancel) reads and writes the same execution's state, so
+ * it stays one class.
  */
 public final class QueryRunner {
 
@@ -152,12 +156,12 @@ public final class QueryRunner {
 
   /** The {@code jobs.query} request for {@code query} with the given budget and first wait; see the class description. */
   public QueryRequest request(WindowQuery query, Duration budget, long waitMillis) {
-    return request(ask(query), budget, waitMillis);
+    return request(Ask.of(sql, query), budget, waitMillis);
   }
 
   /** The {@code jobs.query} request of the multi-date statement for {@code query}; see {@link #request(WindowQuery, Duration, long)}. */
   public QueryRequest request(DatesQuery query, Duration budget, long waitMillis) {
-    return request(ask(query), budget, waitMillis);
+    return request(Ask.of(sql, query), budget, waitMillis);
   }
 
   private QueryRequest request(Ask ask, Duration budget, long waitMillis) {
@@ -174,7 +178,7 @@ public final class QueryRunner {
    * cache off, so that the bytes are those a run would read.
    */
   public QueryRequest dryRunRequest(WindowQuery query, Duration wait) {
-    return dryRunRequest(ask(query), wait);
+    return dryRunRequest(Ask.of(sql, query), wait);
   }
 
   private QueryRequest dryRunRequest(Ask ask, Duration wait) {
@@ -189,12 +193,12 @@ public final class QueryRunner {
    *     no access, the wrong location, an invalid statement), or the I/O failure
    */
   public long dryRun(WindowQuery query, Duration timeout) {
-    return dryRun(ask(query), timeout);
+    return dryRun(Ask.of(sql, query), timeout);
   }
 
   /** Dry-runs the multi-date statement for {@code query}; see {@link #dryRun(WindowQuery, Duration)}. */
   public long dryRun(DatesQuery query, Duration timeout) {
-    return dryRun(ask(query), timeout);
+    return dryRun(Ask.of(sql, query), timeout);
   }
 
   private long dryRun(Ask ask, Duration timeout) {
@@ -229,7 +233,7 @@ public final class QueryRunner {
 
   /** Runs one fetch; see the class description. */
   public QueryResult run(WindowQuery query, QueryContext context) {
-    Done done = execute(ask(query), context);
+    Done done = execute(Ask.of(sql, query), context);
     RowMapper mapper = (RowMapper) done.rows();
     Map<String, List<HistoricalGame>> games = mapper.games(query.players());
     return new QueryResult(games, mapper.rows(), Optional.of(done.statistics()), Map.copyOf(mapper.failures()));
@@ -240,38 +244,18 @@ public final class QueryRunner {
    * QueryContext)} runs the statement of one date; the job's statistics go with the whole result.
    *
    * @throws BackendException {@code requestTooLarge}, splittable, before any request when the pairs
-   *     would pass {@link #MAX_REQUEST_BYTES}
+   *     would pass {@link Ask#MAX_REQUEST_BYTES}
    */
   public DatesResult runDates(DatesQuery query, QueryContext context) {
-    long size = requestBytes(query);
-    if (size > MAX_REQUEST_BYTES) {
+    long size = Ask.requestBytes(query);
+    if (size > Ask.MAX_REQUEST_BYTES) {
       throw BackendException.tooLarge("requestTooLarge", "a query of " + query.pairs() + " (date, player) pairs"
-          + " would send about " + size + " bytes, past the " + MAX_REQUEST_BYTES + " this backend sends in one"
+          + " would send about " + size + " bytes, past the " + Ask.MAX_REQUEST_BYTES + " this backend sends in one"
           + " request (BigQuery takes 10 MB)", null);
     }
-    Done done = execute(ask(query), context);
+    Done done = execute(Ask.of(sql, query), context);
     DatesRowMapper mapper = (DatesRowMapper) done.rows();
     return new DatesResult(mapper.results(), Optional.of(done.statistics()));
-  }
-
-  /**
-   * At most how many bytes the request of {@code query} sends: the statement and the scalars (4 KB),
-   * and each pair's {@code {"value":"..."}} twice (the pair and the distinct players, a bound) and its
-   * date's, with a character outside printable ASCII counted as its escape, six bytes.
-   */
-  static long requestBytes(DatesQuery query) {
-    long bytes = 4096;
-    for (List<String> slate : query.slates().values()) {
-      for (String player : slate) {
-        long text = 0;
-        for (int i = 0; i < player.length(); i++) {
-          char c = player.charAt(i);
-          text += c == '"' || c == '\\' ? 2 : c < 0x20 || c > 0x7e ? 6 : 1;
-        }
-        bytes += 2 * (12 + text) + 25;
-      }
-    }
-    return bytes;
   }
 
   private Done execute(Ask ask, QueryContext context) {
@@ -316,6 +300,9 @@ public final class QueryRunner {
       }
     }
   }
+
+  /** A finished execution: its rows, read, and the job's statistics. */
+  private record Done(Ask.Rows rows, BackendStatistics statistics) {}
 
   /** One fetch's state; used by one thread, except {@link Exchange#abort()}. */
   private final class Execution {
@@ -389,14 +376,14 @@ public final class QueryRunner {
     }
 
     private Done complete(QueryResponse first) {
-      Page page = Page.of(first);
+      ResultPage page = ResultPage.of(first);
       checkAnswer(page);
       checkStop();
       while (!page.complete()) {
         page = read(null);
       }
       long fetchStart = System.nanoTime();
-      Rows mapper = ask.rows(page.schema());
+      Ask.Rows mapper = ask.rows(page.schema());
       BigInteger totalRows = page.totalRows();
       Long bytesProcessed = first.getTotalBytesProcessed() != null ? first.getTotalBytesProcessed() : page.bytesProcessed();
       Boolean cacheHit = first.getCacheHit() != null ? first.getCacheHit() : page.cacheHit();
@@ -439,7 +426,7 @@ public final class QueryRunner {
      * {@code notFound} is read again at most {@link #NOT_FOUND_READS} times in all; a read answered
      * with the job's own error or refused ends the query (see {@link Errors#readFailure}).
      */
-    private Page read(@Nullable String pageToken) {
+    private ResultPage read(@Nullable String pageToken) {
       JobReference known = job;
       if (known == null) {
         throw BackendException.permanentError(RowMapper.UNEXPECTED_RESULT,
@@ -490,7 +477,7 @@ public final class QueryRunner {
           pause(backoff);
           continue;
         }
-        Page page = Page.of(response);
+        ResultPage page = ResultPage.of(response);
         checkAnswer(page);
         if (!page.complete()) {
           pauseIfEarly(wait, Duration.ofNanos(System.nanoTime() - sent));
@@ -519,7 +506,7 @@ public final class QueryRunner {
      * Notes a complete answer (the job is over), then fails the query when the answer carries
      * {@code errors}: BigQuery's warnings in a successful answer mean the result may be incomplete.
      */
-    private void checkAnswer(Page page) {
+    private void checkAnswer(ResultPage page) {
       if (page.complete()) {
         jobOver = true;
       }
@@ -617,28 +604,6 @@ public final class QueryRunner {
     }
   }
 
-  /** What one response says about the result. */
-  private record Page(boolean complete, List<TableRow> rows, @Nullable String pageToken,
-      @Nullable BigInteger totalRows, @Nullable TableSchema schema, @Nullable Long bytesProcessed,
-      @Nullable Boolean cacheHit, List<ErrorProto> errors) {
-
-    static Page of(QueryResponse response) {
-      return new Page(Boolean.TRUE.equals(response.getJobComplete()), listOf(response.getRows()),
-          response.getPageToken(), response.getTotalRows(), response.getSchema(),
-          response.getTotalBytesProcessed(), response.getCacheHit(), listOf(response.getErrors()));
-    }
-
-    static Page of(GetQueryResultsResponse response) {
-      return new Page(Boolean.TRUE.equals(response.getJobComplete()), listOf(response.getRows()),
-          response.getPageToken(), response.getTotalRows(), response.getSchema(),
-          response.getTotalBytesProcessed(), response.getCacheHit(), listOf(response.getErrors()));
-    }
-
-    private static <T> List<T> listOf(@Nullable List<T> values) {
-      return values == null ? List.of() : values;
-    }
-  }
-
   /**
    * The server-side wait of a query's first request ({@code timeoutMs} of {@code jobs.query}): at
    * most {@code firstWait}, the wait slice and a quarter of the time left, at least 1 ms. A query that
@@ -668,93 +633,5 @@ public final class QueryRunner {
     } catch (ArithmeticException overflow) {
       return Long.MAX_VALUE;
     }
-  }
-
-  // ---- what one execution asks ------------------------------------------------------------------
-
-  /** The most bytes a multi-date request may send: BigQuery takes 10 MB; this leaves room to spare. */
-  public static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
-
-  /** The statement of one execution, its parameters, its size and how its rows are read. */
-  private interface Ask {
-    String sql();
-
-    List<com.google.api.services.bigquery.model.QueryParameter> parameters();
-
-    /** Players (one date) or (date, player) pairs (several). */
-    int size();
-
-    /** {@code player(s)} or {@code pair(s)}, for messages. */
-    String unit();
-
-    Rows rows(@Nullable TableSchema schema);
-  }
-
-  /** Where one execution's rows go. */
-  interface Rows {
-    void add(TableRow row);
-
-    long rows();
-  }
-
-  /** A finished execution: its rows, read, and the job's statistics. */
-  private record Done(Rows rows, BackendStatistics statistics) {}
-
-  private Ask ask(WindowQuery query) {
-    return new Ask() {
-      @Override
-      public String sql() {
-        return sql.sql();
-      }
-
-      @Override
-      public List<com.google.api.services.bigquery.model.QueryParameter> parameters() {
-        return sql.parameters(query);
-      }
-
-      @Override
-      public int size() {
-        return query.players().size();
-      }
-
-      @Override
-      public String unit() {
-        return "player(s)";
-      }
-
-      @Override
-      public Rows rows(@Nullable TableSchema schema) {
-        return new RowMapper(schema, Set.copyOf(query.players()), query.maxGames());
-      }
-    };
-  }
-
-  private Ask ask(DatesQuery query) {
-    return new Ask() {
-      @Override
-      public String sql() {
-        return sql.datesSql();
-      }
-
-      @Override
-      public List<com.google.api.services.bigquery.model.QueryParameter> parameters() {
-        return sql.datesParameters(query);
-      }
-
-      @Override
-      public int size() {
-        return query.pairs();
-      }
-
-      @Override
-      public String unit() {
-        return "pair(s) of " + query.slates().size() + " date(s)";
-      }
-
-      @Override
-      public Rows rows(@Nullable TableSchema schema) {
-        return new DatesRowMapper(schema, query);
-      }
-    };
   }
 }

@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * rank past max games, ranks with a gap) fails that player alone, with a message naming the row, the
  * column and the value: see {@link #failures()}. The other players load.
  */
-public final class RowMapper implements QueryRunner.Rows {
+public final class RowMapper implements Ask.Rows {
 
   /** The reason of a result that breaks the statement's contract. */
   public static final String UNEXPECTED_RESULT = "unexpectedResult";

@@ -85,8 +85,8 @@ class DatesRowMapperTest {
 
   @Test
   void requestBytes_escapedCharacters_countedAtTheirEscape() {
-    long ascii = QueryRunner.requestBytes(DatesQuery.of(Map.of(D1, List.of("abcd")), 90, 30));
-    long escaped = QueryRunner.requestBytes(DatesQuery.of(Map.of(D1, List.of("é\\c\"")), 90, 30));
+    long ascii = Ask.requestBytes(DatesQuery.of(Map.of(D1, List.of("abcd")), 90, 30));
+    long escaped = Ask.requestBytes(DatesQuery.of(Map.of(D1, List.of("é\\c\"")), 90, 30));
 
     assertThat(ascii).isEqualTo(4096 + 2 * (12 + 4) + 25);
     assertThat(escaped).isEqualTo(4096 + 2 * (12 + 6 + 2 + 1 + 2) + 25);
