@@ -94,6 +94,10 @@ class LoaderContractPropertyTest {
     }
     FaultAnalysis analysis = new FaultAnalysis(scenario);
     List<Scenario> checked = route.checkedAs(scenario);
+    if (checked.size() == 1) {
+      // A route of loads of one request (a cold then a warm load through a cache, say): each result as that request's.
+      checked = java.util.Collections.nCopies(first.results.size(), scenario);
+    }
     if (checked.size() != first.results.size()) {
       throw new AssertionError(first.results.size() + " results for " + checked.size() + " dates");
     }

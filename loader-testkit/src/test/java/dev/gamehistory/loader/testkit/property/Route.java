@@ -52,7 +52,10 @@ interface Route {
    */
   List<LoadResult> run(HistoricalGamesLoader engine, Scenario scenario, ManualTime time) throws Exception;
 
-  /** The scenario each result of {@link #run} is checked against, in order: the scenario itself by default. */
+  /**
+   * The scenario each result of {@link #run} is checked against, in order; one scenario checks every
+   * result. The scenario itself by default.
+   */
   default List<Scenario> checkedAs(Scenario scenario) {
     return List.of(scenario);
   }
