@@ -95,9 +95,7 @@ final class BackfillCommand implements Callable<Integer> {
             : new UsageException("--from", "no game was played from " + fromDate + " to " + toDate + " ("
                 + backend.name() + " backend)", from);
       }
-      BackfillRequest.Builder builder = BackfillRequest.builder(settings);
-      pairs.forEach(builder::players);
-      request = builder.build();
+      request = request(settings, pairs);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -126,11 +124,11 @@ final class BackfillCommand implements Callable<Integer> {
     BackfillReport report;
     try (HistoricalGamesLoader loader = backend.loader(settings); Backfill backfill = loader.backfill(request)) {
       BackfillOutput output = BackfillOutput.of(outputFormat, writer);
-      progress.show(progressLine(backfill.report(), dates));
+      showProgress(progress, backfill, dates);
       while (backfill.hasNext()) {
         DateResult date = backfill.next();
         lines += output.write(date);
-        progress.show(progressLine(backfill.report(), dates));
+        showProgress(progress, backfill, dates);
       }
       output.flush();
       report = backfill.report();
@@ -146,6 +144,17 @@ final class BackfillCommand implements Callable<Integer> {
         + (out == null ? "stdout" : out.toString()));
     err.flush();
     return report.failedPairs() == 0 ? Hgl.EXIT_OK : Hgl.EXIT_INCOMPLETE;
+  }
+
+  /** The backfill of the pairs; a usage error when a date's window does not fit a date of the backend. */
+  private BackfillRequest request(LoaderSettings settings, SortedMap<LocalDate, List<String>> pairs) {
+    BackfillRequest.Builder builder = BackfillRequest.builder(settings);
+    try {
+      pairs.forEach(builder::players);
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--from: " + Messages.describe(e) + "; got '" + from + "'", e);
+    }
   }
 
   /** The players who played on each date, from the backend; a usage error when it cannot tell. */
@@ -169,6 +178,12 @@ final class BackfillCommand implements Callable<Integer> {
     }
     if (parent != null && !Files.isDirectory(parent)) {
       throw new UsageException("--out", "no such directory " + parent, out.toString());
+    }
+  }
+
+  private static void showProgress(Progress progress, Backfill backfill, int dates) {
+    if (progress.enabled()) {
+      progress.show(progressLine(backfill.report(), dates));
     }
   }
 
