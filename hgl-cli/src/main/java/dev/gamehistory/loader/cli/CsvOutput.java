@@ -8,20 +8,24 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A backfill as CSV (RFC 4180: comma-separated, a field holding a comma, quote or line break in
  * double quotes, lines ending with LF) under the header {@link #HEADER}. A game is one row with
  * status {@code LOADED}; an empty history one {@code LOADED} row with {@code games} 0 and empty
  * game fields; a failure one {@code FAILED} row with empty {@code games} and game fields and its
- * {@code failure_kind} and {@code failure_message}. An empty field is an absent value; minutes
- * played are written as in the source ({@code 36.5}).
+ * {@code failure_kind} and {@code failure_message} (its line breaks written as spaces, so that every
+ * record is one line). An empty field is an absent value; minutes played are written as in the
+ * source ({@code 36.5}).
  */
 final class CsvOutput implements BackfillOutput {
 
   /** The columns, in order; the first two make the output a {@code --slates} file. */
   static final String HEADER = "game_date,player_lookup,status,games,rank,past_game_date,opponent_team_abbr,points,"
       + "minutes_played,rest_days,failure_kind,failure_message";
+
+  private static final Pattern LINE_BREAKS = Pattern.compile("\\R");
 
   private final Writer out;
   private final StringBuilder line = new StringBuilder(128);
@@ -67,7 +71,7 @@ final class CsvOutput implements BackfillOutput {
       } else if (entry.getValue() instanceof PlayerOutcome.Failed failed) {
         LoaderException cause = failed.cause();
         start(gameDate, player, "FAILED").append(",,,,,,,,").append(cause.kind().name());
-        field(String.valueOf(cause.getMessage()));
+        field(LINE_BREAKS.matcher(String.valueOf(cause.getMessage())).replaceAll(" "));
         end();
         lines++;
       }

@@ -261,6 +261,20 @@ class BackfillCommandTest {
     });
   }
 
+  @Test
+  void backfill_itsCsvOutputAsSlates_loadsTheSamePairs() throws IOException {
+    Path csv = dir.resolve("out.csv");
+    HglRunner.Result first = hgl("backfill", "--from", "2022-02-01", "--to", "2022-02-03", "--format", "csv",
+        "--out", csv.toString());
+
+    HglRunner.Result again = hgl("backfill", "--from", "2022-02-01", "--to", "2022-02-03", "--format", "csv",
+        "--slates", csv.toString());
+
+    assertThat(first.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(again.exitCode()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(again.out()).isEqualTo(Files.readString(csv, StandardCharsets.UTF_8));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "game_date,player_lookup\\n2022-01-12,alice\\n2022-13-01,bob      | 3 | game_date is not a date (YYYY-MM-DD); got '2022-13-01'",
@@ -393,6 +407,15 @@ class BackfillCommandTest {
         StandardCharsets.UTF_8);
     assertUsage(hgl("backfill", "--from", "2022-01-01", "--to", "2022-01-31", "--slates", slates.toString()),
         "hgl: --slates: no row dated from 2022-01-01 to 2022-01-31; got '" + slates + "'");
+  }
+
+  @Test
+  void backfill_windowBeforeTheFirstDate() throws IOException {
+    Path slates = Files.writeString(dir.resolve("slates.csv"), "game_date,player_lookup\n0001-01-02,alice\n",
+        StandardCharsets.UTF_8);
+    assertUsage(hgl("backfill", "--from", "0001-01-01", "--to", "0001-01-31", "--slates", slates.toString()),
+        "hgl: --from: the window 0000-10-04 .. 0001-01-02 (gameDate 0001-01-02, lookbackDays 90) must lie within"
+            + " 0001-01-01 .. 9999-12-31, the range of a BigQuery DATE; got '0001-01-01'");
   }
 
   @Test
