@@ -23,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
 
 /**
- * The {@code hgl} command line: {@code load}, {@code seed}, {@code explain}, {@code bench} and {@code compare}.
+ * The {@code hgl} command line: {@code load}, {@code backfill}, {@code seed}, {@code explain}, {@code bench}
+ * and {@code compare}.
  *
  * <p>Exit codes: {@value #EXIT_OK} success; {@value #EXIT_INCOMPLETE} some players failed;
  * {@value #EXIT_USAGE} bad usage or settings (one line on stderr naming the culprit and the value);
@@ -67,6 +68,7 @@ public final class Hgl implements Runnable {
     CommandLine commandLine = new CommandLine(hgl);
     hgl.spec = commandLine.getCommandSpec();
     commandLine.addSubcommand(new LoadCommand(context));
+    commandLine.addSubcommand(new BackfillCommand(context));
     commandLine.addSubcommand(new SeedCommand(context));
     commandLine.addSubcommand(new ExplainCommand(context));
     commandLine.addSubcommand(new BenchCommand(context));
@@ -82,7 +84,7 @@ public final class Hgl implements Runnable {
   public void run() {
     CommandLine commandLine = Objects.requireNonNull(spec, "spec").commandLine();
     commandLine.usage(commandLine.getErr());
-    throw new ParameterException(commandLine, "missing command: one of load, seed, explain, bench, compare");
+    throw new ParameterException(commandLine, "missing command: one of load, backfill, seed, explain, bench, compare");
   }
 
   /** A picocli parse error: one line, exit 2. */

@@ -22,6 +22,11 @@ final class Progress {
     return new Progress(err, context.terminal());
   }
 
+  /** Whether anything is shown: a caller may skip working out a message that would not be. */
+  boolean enabled() {
+    return enabled;
+  }
+
   /** Replaces the line with {@code message}. */
   synchronized void show(String message) {
     if (!enabled) {

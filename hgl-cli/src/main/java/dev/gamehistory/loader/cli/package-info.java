@@ -1,6 +1,6 @@
 /**
- * The {@code hgl} command line: {@code load}, {@code seed}, {@code explain}, {@code bench} and {@code compare} over
- * the in-memory and BigQuery backends. {@link dev.gamehistory.loader.cli.Hgl} is its entry point;
+ * The {@code hgl} command line: {@code load}, {@code backfill}, {@code seed}, {@code explain}, {@code bench} and
+ * {@code compare} over the in-memory and BigQuery backends. {@link dev.gamehistory.loader.cli.Hgl} is its entry point;
  * everything else is package-private.
  */
 @NullMarked

@@ -30,7 +30,7 @@ class HglTest {
     HglRunner.Result result = hgl("--help");
 
     assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_OK);
-    assertThat(result.out()).startsWith("Usage: hgl [-hV] COMMAND").contains("  load ", "  seed ", "  explain ", "  bench ");
+    assertThat(result.out()).startsWith("Usage: hgl [-hV] COMMAND").contains("  load ", "  backfill ", "  seed ", "  explain ", "  bench ");
   }
 
   @Test
@@ -49,6 +49,6 @@ class HglTest {
     assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_USAGE);
     assertThat(result.out()).isEmpty();
     assertThat(result.err()).startsWith("Usage: hgl [-hV] COMMAND")
-        .endsWith("hgl: missing command: one of load, seed, explain, bench, compare; see 'hgl --help'" + System.lineSeparator());
+        .endsWith("hgl: missing command: one of load, backfill, seed, explain, bench, compare; see 'hgl --help'" + System.lineSeparator());
   }
 }

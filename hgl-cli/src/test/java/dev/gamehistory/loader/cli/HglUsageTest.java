@@ -42,7 +42,7 @@ class HglUsageTest {
   @Test
   void hgl_unknownCommand() {
     assertUsage(hgl("lod"),
-        "hgl: unknown command 'lod'; one of load, seed, explain, bench, compare; see 'hgl --help'");
+        "hgl: unknown command 'lod'; one of load, backfill, seed, explain, bench, compare; see 'hgl --help'");
   }
 
   @Test
