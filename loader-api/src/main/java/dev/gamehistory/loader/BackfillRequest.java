@@ -1,6 +1,7 @@
 package dev.gamehistory.loader;
 
 import dev.gamehistory.loader.internal.Internals;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -123,16 +124,18 @@ public final class BackfillRequest {
     public Builder players(LocalDate gameDate, Collection<String> players) {
       Objects.requireNonNull(gameDate, "gameDate");
       requireNewDate(gameDate, requests.containsKey(gameDate));
-      Set<String> slate = pairs.computeIfAbsent(gameDate, date -> new LinkedHashSet<>());
+      // Every player checked before any is added: a refused call adds nothing.
+      List<String> checked = new ArrayList<>();
       int index = 0;
       for (String player : players) {
         if (player == null || player.isBlank()) {
           throw new IllegalArgumentException("players of " + gameDate + "[" + index + "] must not be "
               + (player == null ? "null" : "blank but was '" + player + "'"));
         }
-        slate.add(player);
+        checked.add(player);
         index++;
       }
+      pairs.computeIfAbsent(gameDate, date -> new LinkedHashSet<>()).addAll(checked);
       return this;
     }
 
@@ -153,12 +156,13 @@ public final class BackfillRequest {
     /**
      * The whole backfill's deadline.
      *
-     * @throws IllegalArgumentException when not positive
+     * @throws IllegalArgumentException when not positive or longer than {@link BackfillPolicy#MAX_DEADLINE}
      */
     public Builder deadline(Duration deadline) {
       Objects.requireNonNull(deadline, "deadline");
-      if (deadline.isNegative() || deadline.isZero()) {
-        throw new IllegalArgumentException("deadline must be positive but was " + deadline);
+      if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(BackfillPolicy.MAX_DEADLINE) > 0) {
+        throw new IllegalArgumentException("deadline must be positive and at most " + BackfillPolicy.MAX_DEADLINE
+            + " but was " + deadline);
       }
       this.deadline = deadline;
       return this;

@@ -1,7 +1,9 @@
 package dev.gamehistory.loader.cli;
 
+import dev.gamehistory.loader.BackfillRequest;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoaderException;
+import dev.gamehistory.loader.bigquery.BackfillEstimate;
 import dev.gamehistory.loader.bigquery.BigQueryGamesQuery;
 import dev.gamehistory.loader.bigquery.CostEstimate;
 import dev.gamehistory.loader.settings.LoaderSettings;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Prints each setting with where its value came from (default, --config file and line, environment, --set)",
         "and the values a higher layer's strategy left unused (IGNORED), the backend, and for BigQuery the SQL and a",
-        "dry-run estimate of the bytes the strategy's first queries read."})
+        "dry-run estimate of the bytes the strategy's first queries read; with --from and --to, also a backfill's",
+        "multi-date statement and its dry run against the per-date loop."})
 final class ExplainCommand implements Callable<Integer> {
 
   /** Placeholder players of the dry run when no players file is given. */
@@ -46,6 +49,14 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   RequestOptions requestOptions = new RequestOptions();
 
+  @Option(names = "--from", paramLabel = "YYYY-MM-DD",
+      description = "With --to, for BigQuery: also the multi-date statement of a backfill over every date from"
+          + " --from to --to, and its dry-run estimate against the per-date loop.")
+  @Nullable String from;
+
+  @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "The last date (inclusive) of --from's backfill.")
+  @Nullable String to;
+
   ExplainCommand(CliContext context) {
     this.context = context;
   }
@@ -53,6 +64,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = Hgl.out(spec);
+    LocalDate[] span = backfillSpan();
     LocalDate givenDate = requestOptions.date == null ? null : RequestOptions.parseDate("--date", requestOptions.date);
     List<String> filePlayers = requestOptions.playersFromFile();
     SettingsSources.Resolved resolved = settingsOptions.resolve(context);
@@ -72,6 +84,9 @@ final class ExplainCommand implements Callable<Integer> {
       }
       if (backend.query() instanceof BigQueryGamesQuery bigquery) {
         printBigQuery(out, bigquery, settings, givenDate, filePlayers);
+        if (span != null) {
+          printBackfill(out, bigquery, settings, span[0], span[1], filePlayers);
+        }
       }
     } finally {
       backend.close();
@@ -144,6 +159,71 @@ final class ExplainCommand implements Callable<Integer> {
         TextReport.bytes(estimate.minimumBytesBilled()));
     out.printf(Locale.ROOT, "  (on-demand pricing bills at least %s per query that reads data; retries and splits"
         + " would add to this)%n", TextReport.bytes(CostEstimate.ON_DEMAND_MINIMUM_BYTES));
+  }
+
+  /** {@code --from} and {@code --to}, checked before anything runs; null when neither is given. */
+  private LocalDate @Nullable [] backfillSpan() {
+    if (from == null && to == null) {
+      return null;
+    }
+    if (from == null || to == null) {
+      throw new UsageException((from == null ? "--from" : "--to") + ": required with "
+          + (from == null ? "--to" : "--from") + "; got none");
+    }
+    LocalDate first = RequestOptions.parseDate("--from", from);
+    LocalDate last = RequestOptions.parseDate("--to", to);
+    if (last.isBefore(first)) {
+      throw new UsageException("--to: must not be before --from (" + first + "); got '" + to + "'");
+    }
+    if (first.plusDays(MAX_EXPLAINED_DATES - 1).isBefore(last)) {
+      throw new UsageException("--to: at most " + MAX_EXPLAINED_DATES + " dates from --from (" + first
+          + ") are dry-run; got '" + to + "'");
+    }
+    return new LocalDate[] {first, last};
+  }
+
+  /** The most dates {@code --from}..{@code --to} may span: each is one dry run of the per-date loop. */
+  static final int MAX_EXPLAINED_DATES = 366;
+
+  private void printBackfill(PrintWriter out, BigQueryGamesQuery bigquery, LoaderSettings settings, LocalDate first,
+      LocalDate last, List<String> filePlayers) {
+    out.println();
+    out.println("sql of a query of several dates (a backfill's)");
+    bigquery.datesSql().lines().forEach(line -> out.println("  " + line));
+    List<String> players = filePlayers.isEmpty() ? placeholders(ESTIMATE_PLAYERS) : filePlayers;
+    BackfillRequest.Builder request = BackfillRequest.builder(settings);
+    for (LocalDate date = first; !date.isAfter(last); date = date.plusDays(1)) {
+      request.players(date, players);
+    }
+    BackfillRequest backfill = request.build();
+    out.println();
+    out.printf(Locale.ROOT, "backfill dry run: every date from %s to %s (%s), %s a date%n", first, last,
+        TextReport.count(backfill.dates().size(), "date", "dates"),
+        filePlayers.isEmpty() ? TextReport.count(players.size(), "placeholder player") : TextReport.count(players.size(),
+            "player") + " of --players-file");
+    Progress progress = Progress.of(context, Hgl.err(spec));
+    progress.show("hgl: dry-running the backfill's queries and the per-date loop ...");
+    BackfillEstimate estimate;
+    try {
+      estimate = bigquery.estimate(backfill, settings.backfill());
+    } catch (RuntimeException e) {
+      String kind = e instanceof LoaderException failure ? failure.kind().name() : e.getClass().getSimpleName();
+      out.println("  skipped: the dry run failed (" + kind + "): " + e.getMessage());
+      return;
+    } finally {
+      progress.done();
+    }
+    out.printf(Locale.ROOT, "  multi-date (%s): %s, %s processed, at least %s billed, %d partition days%n",
+        settings.backfill().describe(), TextReport.count(estimate.multiDate().size(), "query", "queries"),
+        TextReport.bytes(estimate.multiDateBytes()), TextReport.bytes(estimate.multiDateMinimumBytesBilled()),
+        estimate.multiDatePartitionDays());
+    out.printf(Locale.ROOT, "  per-date loop: %s, %s processed, at least %s billed, %d partition days%n",
+        TextReport.count(estimate.perDate().size(), "query", "queries"), TextReport.bytes(estimate.perDateBytes()),
+        TextReport.bytes(estimate.perDateMinimumBytesBilled()), estimate.perDatePartitionDays());
+    out.printf(Locale.ROOT, "  the loop reads %s the bytes and spans %.1fx the partition days%n",
+        estimate.multiDateBytes() == 0 ? "(no bytes told)"
+            : String.format(Locale.ROOT, "%.1fx", (double) estimate.perDateBytes() / estimate.multiDateBytes()),
+        (double) estimate.perDatePartitionDays() / Math.max(1, estimate.multiDatePartitionDays()));
   }
 
   private static List<String> placeholders(int count) {

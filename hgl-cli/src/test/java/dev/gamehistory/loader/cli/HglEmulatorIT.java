@@ -146,6 +146,55 @@ class HglEmulatorIT {
   }
 
   @Test
+  @Order(3)
+  void backfill_slatesFile_bigqueryWritesWhatInMemoryWrites() throws IOException {
+    List<String> slates = new ArrayList<>(List.of("game_date,player_lookup"));
+    for (String date : List.of("2022-01-10", "2022-01-11", "2022-01-13")) {
+      LoadCommandTest.PLAYERS.subList(40, 52).forEach(player -> slates.add(date + "," + player));
+    }
+    slates.add("2022-01-11,nosuchplayer");
+    Path file = Files.write(dir.resolve("slates.csv"), slates, StandardCharsets.UTF_8);
+
+    HglRunner.Result fromBigQuery = hgl(bigquery("backfill", "--from", "2022-01-10", "--to", "2022-01-13",
+        "--slates", file.toString()));
+    HglRunner.Result inMemory = hgl("backfill", "--from", "2022-01-10", "--to", "2022-01-13", "--slates", file.toString());
+
+    assertThat(fromBigQuery.exitCode()).as(fromBigQuery.err()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(fromBigQuery.out()).isEqualTo(inMemory.out()).contains("\"player\":\"nosuchplayer\",\"status\":\"LOADED\",\"games\":0");
+    // 37 pairs, one query of three dates.
+    assertThat(fromBigQuery.err()).contains("3 dates, 37 pairs (0 failed), 1 query, ");
+  }
+
+  @Test
+  @Order(3)
+  void backfill_withoutSlates_bigqueryListsWhoPlayedAsInMemoryDoes() {
+    HglRunner.Result fromBigQuery = hgl(bigquery("backfill", "--from", "2022-01-15", "--to", "2022-01-15",
+        "--format", "csv"));
+    HglRunner.Result inMemory = hgl("backfill", "--from", "2022-01-15", "--to", "2022-01-15", "--format", "csv");
+
+    assertThat(fromBigQuery.exitCode()).as(fromBigQuery.err()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(fromBigQuery.out()).isEqualTo(inMemory.out());
+    assertThat(fromBigQuery.out().lines().count()).isGreaterThan(1_000);
+  }
+
+  @Test
+  @Order(4)
+  void explain_fromTo_printsTheMultiDateSqlAndTheLoopComparison() throws IOException {
+    // The emulator runs a dry run's query: three players over five dates keep it short.
+    Path file = Files.write(dir.resolve("three.txt"), LoadCommandTest.PLAYERS.subList(0, 3), StandardCharsets.UTF_8);
+    HglRunner.Result result = hgl(bigquery("explain", "--date", "2022-01-15", "--players-file", file.toString(),
+        "--from", "2022-01-01", "--to", "2022-01-05"));
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(Hgl.EXIT_OK);
+    assertThat(result.out()).contains("sql of a query of several dates", "JOIN pair USING (player_lookup)",
+        "backfill dry run: every date from 2022-01-01 to 2022-01-05 (5 dates), 3 players of --players-file a date");
+    // 5 dates in one query spanning 4 + 90 days, against 5 queries of 90 days each.
+    assertThat(result.out()).containsPattern("\n  (multi-date \\(up to 30 dates and 10000 pairs a query, deadline 30m\\):"
+        + " 1 query, .*, 94 partition days|skipped: )");
+    assertThat(result.out()).containsPattern("\n  (per-date loop: 5 queries, .*, 450 partition days|skipped: )");
+  }
+
+  @Test
   @Order(4)
   void explain_printsTheSqlAndADryRunLine() {
     HglRunner.Result result = hgl(bigquery("explain", "--date", "2022-01-15", "--set", "strategy=chunked"));

@@ -11,7 +11,7 @@ import java.util.Objects;
  * ends by {@code deadline} unless its request gives another.
  *
  * @param datesPerQuery the most game dates in one query, 1..366
- * @param pairsPerQuery the most (date, player) pairs in one query, 1..100,000
+ * @param pairsPerQuery the most (date, player) pairs in one query, 1..50,000
  * @param deadline the whole backfill's deadline, positive, at most 24 hours
  */
 public record BackfillPolicy(int datesPerQuery, int pairsPerQuery, Duration deadline) {

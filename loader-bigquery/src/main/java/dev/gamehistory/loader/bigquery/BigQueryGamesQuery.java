@@ -45,6 +45,9 @@ import org.jspecify.annotations.Nullable;
  * load's deadline, leaving retries to the engine; a client given with {@link Builder#client} is used
  * as it is. Errors are {@link dev.gamehistory.loader.BackendException}s with BigQuery's reason and
  * message, retryable for server errors, rate limits and I/O failures. Thread-safe.
+ *
+ * <p>One file: the backend and its builder, the public face of the module; the implementation is in
+ * {@code .internal}, reached through its one seam.
  */
 public final class BigQueryGamesQuery implements GamesQuery {
 

@@ -60,6 +60,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #close()} every call fails with a permanent {@code backendClosed} error.
  *
  * <p>Thread-safe. Use a fresh instance per test: numbering and history belong to the instance.
+ *
+ * <p>One file: the backend, its call recording and its builder, whose state (the calls, in flight,
+ * cancelled) is one.
  */
 public final class InMemoryGamesQuery implements GamesQuery {
 

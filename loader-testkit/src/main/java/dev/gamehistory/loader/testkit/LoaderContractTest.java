@@ -47,6 +47,8 @@ import org.junit.jupiter.api.Test;
  * backend reads them and return a loader over them with the given settings. Override
  * {@link #createHangingLoader} to run the deadline test, and {@link #settings()} to choose the
  * strategy. Loaders are closed after each test.
+ *
+ * <p>One file: one contract, one suite that an implementation extends once.
  */
 public abstract class LoaderContractTest {
 

@@ -26,6 +26,12 @@ import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.RetryPolicy;
 import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.settings.TimeoutPolicy;
+import dev.gamehistory.loader.spi.DatesQuery;
+import dev.gamehistory.loader.spi.DatesResult;
+import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spi.QueryContext;
+import dev.gamehistory.loader.spi.QueryResult;
+import dev.gamehistory.loader.spi.WindowQuery;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -36,6 +42,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -124,7 +133,7 @@ class BackfillTest {
   void backfill_report_sumsEveryQueryOnce() {
     InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(league).build();
     HistoricalGamesLoader loader = loader(backend, LoaderSettings.builder().strategy(Strategy.batch())
-        .backfill(new BackfillPolicy(10, 100_000, Duration.ofMinutes(5))).build());
+        .backfill(new BackfillPolicy(10, 50_000, Duration.ofMinutes(5))).build());
     List<LocalDate> month = season.subList(20, 45);
 
     Backfill backfill = loader.backfill(BackfillRequest.of(requests(month)));
@@ -181,7 +190,7 @@ class BackfillTest {
         .strategy(Strategy.adaptive(0, 1))
         .timeouts(TimeoutPolicy.fixed(Duration.ofSeconds(5), Duration.ofSeconds(60)))
         .retry(RetryPolicy.none())
-        .backfill(new BackfillPolicy(8, 100_000, Duration.ofMinutes(5))).build(), time);
+        .backfill(new BackfillPolicy(8, 50_000, Duration.ofMinutes(5))).build(), time);
     List<LocalDate> dates = season.subList(30, 38);
 
     List<DateResult> results = readAll(loader.backfill(BackfillRequest.of(requests(dates))));
@@ -208,7 +217,7 @@ class BackfillTest {
         .build();
     HistoricalGamesLoader loader = loader(backend, LoaderSettings.builder()
         .strategy(Strategy.adaptive(0, 1)).retry(RetryPolicy.none())
-        .backfill(new BackfillPolicy(2, 100_000, Duration.ofMinutes(5))).build(), time);
+        .backfill(new BackfillPolicy(2, 50_000, Duration.ofMinutes(5))).build(), time);
     List<LocalDate> dates = season.subList(40, 42);
 
     List<DateResult> results = readAll(loader.backfill(BackfillRequest.of(requests(dates))));
@@ -240,7 +249,7 @@ class BackfillTest {
     InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(league)
         .faults(FaultPlan.builder().on(QuerySelector.nth(1), Fault.permanentError("invalidQuery")).build()).build();
     HistoricalGamesLoader loader = loader(backend, LoaderSettings.builder().strategy(Strategy.batch())
-        .backfill(new BackfillPolicy(3, 100_000, Duration.ofMinutes(5))).build());
+        .backfill(new BackfillPolicy(3, 50_000, Duration.ofMinutes(5))).build());
     List<LocalDate> dates = season.subList(50, 56);
 
     List<DateResult> results = readAll(loader.backfill(BackfillRequest.of(requests(dates))));
@@ -263,7 +272,7 @@ class BackfillTest {
         .faults(FaultPlan.builder().on(QuerySelector.nth(3), Fault.hang()).build()).build();
     HistoricalGamesLoader loader = loader(backend, LoaderSettings.builder().strategy(Strategy.batch())
         .timeouts(TimeoutPolicy.fixed(Duration.ofMinutes(10), Duration.ofMinutes(10))).retry(RetryPolicy.none())
-        .backfill(new BackfillPolicy(2, 100_000, Duration.ofMinutes(5))).build(), time);
+        .backfill(new BackfillPolicy(2, 50_000, Duration.ofMinutes(5))).build(), time);
     List<LocalDate> dates = season.subList(10, 20);
 
     BackfillRequest.Builder request = BackfillRequest.builder().deadline(Duration.ofSeconds(45));
@@ -295,7 +304,7 @@ class BackfillTest {
         .faults(FaultPlan.builder().on(QuerySelector.nth(2), Fault.hang()).build()).build();
     HistoricalGamesLoader loader = loader(backend, LoaderSettings.builder().strategy(Strategy.batch())
         .timeouts(TimeoutPolicy.fixed(Duration.ofMinutes(10), Duration.ofMinutes(10)))
-        .backfill(new BackfillPolicy(2, 100_000, Duration.ofMinutes(30))).build(), time);
+        .backfill(new BackfillPolicy(2, 50_000, Duration.ofMinutes(30))).build(), time);
     List<LocalDate> dates = season.subList(0, 8);
 
     Backfill backfill = loader.backfill(BackfillRequest.of(requests(dates)));
@@ -356,7 +365,7 @@ class BackfillTest {
     InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(league).timeSource(time).build();
     // batch runs one query at a time: a part is one query's dates, 3 here.
     HistoricalGamesLoader loader = loader(backend, LoaderSettings.builder().strategy(Strategy.batch())
-        .backfill(new BackfillPolicy(3, 100_000, Duration.ofMinutes(30))).build(), time);
+        .backfill(new BackfillPolicy(3, 50_000, Duration.ofMinutes(30))).build(), time);
     List<LocalDate> dates = season.subList(0, 30);
 
     try (Backfill backfill = loader.backfill(BackfillRequest.of(requests(dates)))) {
@@ -418,7 +427,7 @@ class BackfillTest {
     InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(league).timeSource(time)
         .faults(FaultPlan.builder().on(QuerySelector.nth(1), Fault.hang()).build()).build();
     HistoricalGamesLoader loader = loader(backend, LoaderSettings.builder().strategy(Strategy.batch())
-        .backfill(new BackfillPolicy(2, 100_000, Duration.ofMinutes(30))).build(), time);
+        .backfill(new BackfillPolicy(2, 50_000, Duration.ofMinutes(30))).build(), time);
     Backfill backfill = loader.backfill(BackfillRequest.of(requests(season.subList(0, 6))));
     backend.awaitQueries(1, Duration.ofSeconds(30));
 
@@ -474,8 +483,137 @@ class BackfillTest {
     assertThat(results.stream().map(DateResult::gameDate).collect(Collectors.toList())).isSorted();
   }
 
+  @Test
+  void backfill_backendIgnoresCancels_partsTogetherNeverPassTheParallelism() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Stubborn backend = new Stubborn(InMemoryGamesQuery.builder().league(league).build(), release);
+    LoaderSettings settings = LoaderSettings.builder().strategy(Strategy.batch())
+        .timeouts(TimeoutPolicy.fixed(Duration.ofMillis(50), Duration.ofSeconds(60))).retry(RetryPolicy.none())
+        .backfill(new BackfillPolicy(1, 10_000, Duration.ofMinutes(5))).build();
+    HistoricalGamesLoader loader = HistoricalGamesLoader.builder().settings(settings).backend(backend).build();
+    loaders.add(loader);
+    Backfill backfill = loader.backfill(BackfillRequest.of(requests(season.subList(0, 4))));
+
+    // The first date's query times out; its call, which ignores the cancel, still holds the one slot.
+    DateResult first = backfill.next();
+    assertThat(first.result().failures().values()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.TIMEOUT));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    while (backend.calls.get() < 2 && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertThat(backend.calls.get()).as("calls before the first returned").isEqualTo(1);
+    release.countDown();
+    List<DateResult> rest = readAll(backfill);
+
+    assertThat(rest).hasSize(3);
+    assertThat(backend.maxInFlight.get()).isEqualTo(1);
+  }
+
+  @Test
+  void backfill_overAnyLoader_cancelWhileItsLoadAsyncRuns_failsTheDateCancelled() throws Exception {
+    InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(league).faults(FaultPlan.always(Fault.hang())).build();
+    HistoricalGamesLoader engine = loader(backend, LoaderSettings.defaults());
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch proceed = new CountDownLatch(1);
+    HistoricalGamesLoader slowToStart = new ForwardingLoader(engine) {
+      @Override
+      public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
+        entered.countDown();
+        awaitUninterruptibly(proceed);
+        return super.loadAsync(request);
+      }
+    };
+    Backfill backfill = slowToStart.backfill(BackfillRequest.of(requests(season.subList(5, 7))));
+    CompletableFuture<List<DateResult>> read = CompletableFuture.supplyAsync(() -> readAll(backfill));
+
+    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+    backfill.cancel();
+    proceed.countDown();
+
+    List<DateResult> results = read.get(30, TimeUnit.SECONDS);
+    assertThat(results).hasSize(2).allSatisfy(date -> assertThat(date.result().failures().values())
+        .isNotEmpty().allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.CANCELLED)));
+  }
+
+  @Test
+  void builder_refusedCall_addsNothingAndDeadlinePastTheMaximumIsRefused() {
+    LocalDate date = season.get(0);
+    BackfillRequest.Builder builder = BackfillRequest.builder().player(season.get(1), "b");
+
+    assertThatThrownBy(() -> builder.players(date, List.of("a", " "))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(builder.build().dates()).extracting(LoadRequest::gameDate).containsExactly(season.get(1));
+    assertThatThrownBy(() -> builder.deadline(Duration.ofHours(25)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT25H").hasMessageContaining("PT24H");
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A backend whose calls wait for {@code release} whatever cancels them, counting the calls in flight. */
+  private static final class Stubborn implements GamesQuery {
+    private final InMemoryGamesQuery delegate;
+    private final CountDownLatch release;
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    Stubborn(InMemoryGamesQuery delegate, CountDownLatch release) {
+      this.delegate = delegate;
+      this.release = release;
+    }
+
+    @Override
+    public String name() {
+      return "stubborn";
+    }
+
+    @Override
+    public QueryResult fetch(WindowQuery query, QueryContext context) {
+      enter();
+      try {
+        return delegate.fetch(query, context);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    @Override
+    public DatesResult fetchDates(DatesQuery query, QueryContext context) {
+      enter();
+      try {
+        return delegate.fetchDates(query, context);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    private void enter() {
+      calls.incrementAndGet();
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      awaitUninterruptibly(release);
+    }
+  }
+
   /** A loader that forwards to another, as a user's decorator would: it gets the default backfill. */
-  private record ForwardingLoader(HistoricalGamesLoader delegate) implements HistoricalGamesLoader {
+  private static class ForwardingLoader implements HistoricalGamesLoader {
+    private final HistoricalGamesLoader delegate;
+
+    ForwardingLoader(HistoricalGamesLoader delegate) {
+      this.delegate = delegate;
+    }
+
     @Override
     public CompletableFuture<LoadResult> loadAsync(LoadRequest request) {
       return delegate.loadAsync(request);

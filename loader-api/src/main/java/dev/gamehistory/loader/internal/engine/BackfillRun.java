@@ -9,6 +9,7 @@ import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.internal.concurrent.Futures;
+import dev.gamehistory.loader.internal.concurrent.TimeMath;
 import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.Strategy;
 import dev.gamehistory.loader.spi.TimeSource;
@@ -22,14 +23,20 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A backfill on the engine: its dates in parts of consecutive dates with one window, each part a
  * {@link LoadRun} whose queries hold up to {@code backfill.dates-per-query} dates, the parts run one
  * after another, each date handed to the reader in date order as soon as it and every date before it
- * ended. A part starts when the one before it ended and the reader took every date before that one:
- * at most two parts' dates are held at once, whatever the season's length.
+ * ended. A part starts when the one before it ended, none of its backend calls still runs (so that the
+ * parts together never run more calls than the strategy's parallelism, even over a backend that
+ * ignores cancels) and the reader took every date before that one: at most two parts' dates are held
+ * at once, whatever the season's length. Once the backfill's deadline passes, the parts left start at
+ * once and end at once, without a query.
  */
 final class BackfillRun implements Backfill {
 
@@ -47,6 +54,11 @@ final class BackfillRun implements Backfill {
   private final Map<LocalDate, CompletableFuture<LoadResult>> results = new HashMap<>();
   private final List<LoadRun> partRuns = new ArrayList<>();
   private final List<CompletableFuture<Void>> partEnds = new ArrayList<>();
+  /** Per started part: done once it ended and none of its backend calls still runs. */
+  private final List<CompletableFuture<Void>> partIdle = new ArrayList<>();
+  /** Whether the backfill's deadline passed: parts then start at once, and end at once. */
+  private boolean deadlinePassed;
+  private @Nullable ScheduledFuture<?> deadlineTimer;
   /** How many dates went to the reader. */
   private int handedOut;
   private @Nullable String cancelled;
@@ -90,14 +102,38 @@ final class BackfillRun implements Backfill {
     return parts;
   }
 
-  /** Starts the first part. */
+  /** Arms the backfill's deadline and starts the first part. */
   BackfillRun start() {
     Runnable first;
     synchronized (this) {
       first = preparePart(0);
+      if (parts.size() > 1) {
+        long delay = TimeMath.plusSaturated(startNanos, TimeMath.toNanosSaturated(deadline)) - time.nanoTime();
+        try {
+          deadlineTimer = time.scheduler().schedule(this::onDeadline, Math.max(0, delay), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+          deadlinePassed = true;
+        }
+      }
     }
     first.run();
     return this;
+  }
+
+  private void onDeadline() {
+    synchronized (this) {
+      deadlinePassed = true;
+      deadlineTimer = null;
+    }
+    startNextPart();
+  }
+
+  /** Cancels the deadline's timer once every part started. Under this lock. */
+  private void disarmIfAllStarted() {
+    if (partRuns.size() == parts.size() && deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
   }
 
   /**
@@ -123,10 +159,19 @@ final class BackfillRun implements Backfill {
         startNextPart();
       }
     }, deadline, startNanos, startedAt);
+    CompletableFuture<Void> idle = new CompletableFuture<>();
     partRuns.add(run);
     partEnds.add(end);
+    partIdle.add(idle);
+    disarmIfAllStarted();
     String why = cancelled;
-    return () -> engine.startPart(run, why);
+    return () -> {
+      engine.startPart(run, why);
+      run.whenIdle(() -> {
+        idle.complete(null);
+        startNextPart();
+      });
+    };
   }
 
   /**
@@ -137,7 +182,8 @@ final class BackfillRun implements Backfill {
     Runnable next = null;
     synchronized (this) {
       int started = partRuns.size();
-      if (started == parts.size() || !partEnds.get(started - 1).isDone()) {
+      if (started == parts.size() || !partEnds.get(started - 1).isDone()
+          || !(partIdle.get(started - 1).isDone() || deadlinePassed || cancelled != null)) {
         return;
       }
       int before = 0;
@@ -207,8 +253,14 @@ final class BackfillRun implements Backfill {
       }
       cancelled = why;
       running = List.copyOf(partRuns);
+      if (deadlineTimer != null) {
+        deadlineTimer.cancel(false);
+        deadlineTimer = null;
+      }
     }
     running.forEach(run -> run.cancel(why));
+    // The parts not started yet start stopped, as the reader reaches them.
+    startNextPart();
   }
 
   @Override

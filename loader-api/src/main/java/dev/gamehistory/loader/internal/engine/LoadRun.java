@@ -114,6 +114,11 @@ final class LoadRun {
   private boolean pumping;
   private boolean pumpAgain;
   private boolean done;
+  /** Whether {@link #start} or {@link #startCancelled} ran; a cancel before either waits for it. */
+  private boolean started;
+  private @Nullable String cancelledBeforeStart;
+  /** Run once the load is done and no backend call of it is still running; see {@link #whenIdle}. */
+  private @Nullable Runnable onIdle;
 
   /** A load of one game date, whose result completes {@link #result()}. */
   LoadRun(Engine engine, LoadRequest request) {
@@ -163,9 +168,14 @@ final class LoadRun {
   /** Arms the deadline and starts the first stage. */
   void start() {
     synchronized (this) {
-      if (done) {
+      if (done || started) {
         return;
       }
+      if (cancelledBeforeStart != null) {
+        startCancelled(cancelledBeforeStart);
+        return;
+      }
+      started = true;
       SortedMap<LocalDate, List<String>> slates = new TreeMap<>();
       for (LoadRequest request : requests) {
         LoadScope scope = scopes.get(request.gameDate());
@@ -190,9 +200,10 @@ final class LoadRun {
    */
   void startCancelled(String why) {
     synchronized (this) {
-      if (done) {
+      if (done || started) {
         return;
       }
+      started = true;
       for (LoadRequest request : requests) {
         LoadScope scope = scopes.get(request.gameDate());
         delivery.add(listener -> listener.onLoadStart(scope));
@@ -207,9 +218,19 @@ final class LoadRun {
     return ledger.attempts();
   }
 
-  /** Ends the load at once: outstanding players fail as cancelled, running queries are cancelled. */
+  /**
+   * Ends the load at once: outstanding players fail as cancelled, running queries are cancelled. A
+   * cancel before the load started is kept for its start, so that the listeners hear each date start
+   * before it ends.
+   */
   void cancel(String why) {
     synchronized (this) {
+      if (!started) {
+        if (cancelledBeforeStart == null) {
+          cancelledBeforeStart = why;
+        }
+        return;
+      }
       stopLocked(LoadCancelledException.of(why), ReportEvent.Kind.CANCELLED, "load cancelled: " + why);
     }
     deliver();
@@ -596,6 +617,32 @@ final class LoadRun {
 
   private void deliver() {
     delivery.deliver();
+    Runnable idle = null;
+    synchronized (this) {
+      if (done && callsInFlight == 0 && onIdle != null) {
+        idle = onIdle;
+        onIdle = null;
+      }
+    }
+    if (idle != null) {
+      idle.run();
+    }
+  }
+
+  /**
+   * Runs {@code action} once the load is done and none of its backend calls still runs (a backend
+   * that ignores a cancel holds its slot until it returns): at once when that is so, else on the
+   * thread that frees the last slot. A backfill starts its next part then, so that its parts
+   * together never run more calls than the strategy's parallelism.
+   */
+  void whenIdle(Runnable action) {
+    synchronized (this) {
+      if (!(done && callsInFlight == 0)) {
+        onIdle = action;
+        return;
+      }
+    }
+    action.run();
   }
 
   // ---- helpers ------------------------------------------------------------------------------

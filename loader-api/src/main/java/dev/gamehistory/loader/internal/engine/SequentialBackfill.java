@@ -16,6 +16,7 @@ import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.internal.concurrent.Futures;
+import dev.gamehistory.loader.internal.concurrent.TimeMath;
 import dev.gamehistory.loader.internal.text.Plural;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Duration;
@@ -88,7 +89,7 @@ public final class SequentialBackfill implements Backfill {
       request = dates.get(handedOut);
       why = cancelled;
     }
-    long left = startNanos + deadline.toNanos() - nanoTime.getAsLong();
+    long left = TimeMath.plusSaturated(startNanos, TimeMath.toNanosSaturated(deadline)) - nanoTime.getAsLong();
     LoadResult result;
     if (why != null) {
       result = stopped(request, LoadCancelledException.of(why), ReportEvent.Kind.CANCELLED, "load cancelled: " + why);
@@ -139,8 +140,14 @@ public final class SequentialBackfill implements Backfill {
     } catch (RuntimeException refused) {
       load = CompletableFuture.failedFuture(refused);
     }
+    boolean stop;
     synchronized (this) {
       current = load;
+      // A cancel that came while the loader's loadAsync ran found no load to cancel: cancel it now.
+      stop = cancelled != null;
+    }
+    if (stop) {
+      load.cancel(true);
     }
     CompletableFuture<LoadResult> answer = new CompletableFuture<>();
     load.whenComplete((result, error) -> {
@@ -150,7 +157,7 @@ public final class SequentialBackfill implements Backfill {
         answer.complete(failedWhole(request, error));
       }
     });
-    long wait = left + LATE_GRACE_NANOS;
+    long wait = TimeMath.plusSaturated(left, LATE_GRACE_NANOS);
     CompletableFuture<LoadResult> finalLoad = load;
     Runnable late = () -> {
       if (answer.complete(stopped(request, DeadlineExceededException.of(deadline), ReportEvent.Kind.DEADLINE,

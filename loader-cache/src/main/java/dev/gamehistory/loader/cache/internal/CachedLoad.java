@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * itself, at the latest {@link CaffeineCachingLoader#FLIGHT_GRACE_NANOS} after it. A flight that ended
  * for its owner (the owner's deadline, or nobody waited) sends the players of a load with time left
  * back through the cache, where they are queried again.
+ *
+ * <p>One file: a cached load is one state machine (claims, shared flights, its deadline, delivery)
+ * whose every transition reads and writes the same state.
  */
 final class CachedLoad {
 
