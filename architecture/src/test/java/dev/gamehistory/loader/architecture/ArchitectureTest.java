@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  *       public types again), and the SPI speaks of the core API's types (a backend answers a
  *       {@code LoadRequest} with {@code HistoricalGame}s) while the core API accepts SPI types;
  *   <li>public packages import a module's internal packages only through its seam;
- *   <li>loader-api imports no cloud, Caffeine, Micrometer or Spring type;
+ *   <li>loader-api imports no cloud, Caffeine, Micrometer or Spring type, and nothing beyond the JDK,
+ *       SLF4J, JSpecify, Commons Text and itself;
  *   <li>no backend module imports another.
  * </ul>
  *
@@ -38,6 +39,8 @@ class ArchitectureTest {
 
   private static final String CORE = "dev.gamehistory.loader";
   private static final String SPI = "dev.gamehistory.loader.spi";
+  /** The packages of loader-api. */
+  private static final String[] LOADER_API = {CORE, CORE + ".settings", SPI, CORE + ".annotations", CORE + ".internal.."};
 
   private static JavaClasses classes;
 
@@ -72,11 +75,31 @@ class ArchitectureTest {
 
   @Test
   void loaderApi_importsNoCloudCacheMetricsOrSpringType() {
-    noClasses().that().resideInAnyPackage("dev.gamehistory.loader", "dev.gamehistory.loader.settings",
-            "dev.gamehistory.loader.spi", "dev.gamehistory.loader.annotations", "dev.gamehistory.loader.internal..")
+    noClasses().that().resideInAnyPackage(LOADER_API)
         .should().dependOnClassesThat().resideInAnyPackage("com.google..", "com.github.benmanes.caffeine..",
             "io.micrometer..", "org.springframework..")
         .check(classes);
+  }
+
+  /** An allow-list: loader-api depends on the JDK, SLF4J, JSpecify and Commons Text, and on itself. */
+  @Test
+  void loaderApi_dependsOnlyOnTheJdkItsThreeLibrariesAndItself() {
+    noClasses().that().resideInAnyPackage(LOADER_API)
+        .should().dependOnClassesThat(DescribedPredicate.describe("are outside loader-api and its libraries",
+            (JavaClass target) -> {
+              JavaClass type = target.isArray() ? target.getBaseComponentType() : target;
+              String name = type.getPackageName();
+              return !type.isPrimitive() && !name.startsWith("java.") && !name.startsWith("org.slf4j")
+                  && !name.startsWith("org.jspecify") && !name.startsWith("org.apache.commons.text")
+                  && !inLoaderApi(name);
+            }))
+        .check(classes);
+  }
+
+  private static boolean inLoaderApi(String packageName) {
+    return packageName.equals(CORE) || packageName.equals(SPI) || packageName.equals(CORE + ".settings")
+        || packageName.equals(CORE + ".annotations") || packageName.equals(CORE + ".internal")
+        || packageName.startsWith(CORE + ".internal.");
   }
 
   @Test
