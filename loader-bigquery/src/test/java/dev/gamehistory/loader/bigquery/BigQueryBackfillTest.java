@@ -235,7 +235,7 @@ class BigQueryBackfillTest {
     assertThat(queries.stream().map(q -> pairDates(q).get(0))).containsExactlyInAnyOrder("2024-01-10", "2024-01-11");
     assertThat(results).allSatisfy(date -> assertThat(date.result().isComplete()).isTrue());
     assertThat(results.get(0).result().report().attempts().get(0).failure()).hasValueSatisfying(
-        failure -> assertThat(failure.getMessage()).contains("50000 (date, player) pairs"));
+        failure -> assertThat(failure.getMessage()).contains("a query of 50000 pair(s) of 2 date(s) would send about"));
   }
 
   @Test
@@ -269,5 +269,26 @@ class BigQueryBackfillTest {
         .map(BigQueryBackfillTest::body).toList();
     assertThat(sent).hasSize(37).allSatisfy(q -> assertThat(q.getDryRun()).isTrue());
     backend.close();
+  }
+
+  @Test
+  void load_playersPastTheRequestSize_refusedBeforeAnyRequestAndSplitByTheAdaptiveStrategy() {
+    fake.queryCompletes(List.of());
+    // 300,000 players of 30 characters: about 12.6 MB of parameters in one request, 6.3 MB in half.
+    List<String> players = IntStream.range(0, 300_000).mapToObj(i -> String.format("player_%023d", i)).toList();
+    LoaderSettings settings = fake.settings(Duration.ofSeconds(20), Duration.ofSeconds(60))
+        .strategy(Strategy.adaptive()).build();
+
+    dev.gamehistory.loader.LoadResult result;
+    try (HistoricalGamesLoader loader = HistoricalGamesLoader.fromSettings(settings)) {
+      result = loader.load(dev.gamehistory.loader.LoadRequest.of(D1, players));
+    }
+
+    assertThat(result.isComplete()).isTrue();
+    assertThat(fake.calls()).containsExactly("jobs.query", "jobs.query");
+    assertThat(result.report().attempts().get(0).failure()).hasValueSatisfying(failure -> {
+      assertThat(failure.getMessage()).contains("a query of 300000 player(s) would send about");
+      assertThat(((dev.gamehistory.loader.BackendException) failure).isSplittable()).isTrue();
+    });
   }
 }

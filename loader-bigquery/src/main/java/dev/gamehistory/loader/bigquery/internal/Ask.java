@@ -32,6 +32,9 @@ interface Ask {
   /** {@code player(s)} or {@code pair(s) of n date(s)}, for messages. */
   String unit();
 
+  /** At most how many bytes its request sends; see {@link #requestBytes(DatesQuery)}. */
+  long requestBytes();
+
   /** Where the rows of a result with {@code schema} go. */
   Rows rows(@Nullable TableSchema schema);
 
@@ -68,6 +71,11 @@ interface Ask {
       }
 
       @Override
+      public long requestBytes() {
+        return Ask.requestBytes(query);
+      }
+
+      @Override
       public Rows rows(@Nullable TableSchema schema) {
         return new RowMapper(schema, Set.copyOf(query.players()), query.maxGames());
       }
@@ -98,6 +106,11 @@ interface Ask {
       }
 
       @Override
+      public long requestBytes() {
+        return Ask.requestBytes(query);
+      }
+
+      @Override
       public Rows rows(@Nullable TableSchema schema) {
         return new DatesRowMapper(schema, query);
       }
@@ -113,14 +126,28 @@ interface Ask {
     long bytes = 4096;
     for (List<String> slate : query.slates().values()) {
       for (String player : slate) {
-        long text = 0;
-        for (int i = 0; i < player.length(); i++) {
-          char c = player.charAt(i);
-          text += c == '"' || c == '\\' ? 2 : c < 0x20 || c > 0x7e ? 6 : 1;
-        }
-        bytes += 2 * (12 + text) + 25;
+        bytes += 2 * (12 + jsonLength(player)) + 25;
       }
     }
     return bytes;
+  }
+
+  /** At most how many bytes the request of a query of one date sends: 4 KB and each player's value. */
+  static long requestBytes(WindowQuery query) {
+    long bytes = 4096;
+    for (String player : query.players()) {
+      bytes += 12 + jsonLength(player);
+    }
+    return bytes;
+  }
+
+  /** The length of {@code text} in a JSON string, a character outside printable ASCII counted as its six-byte escape. */
+  private static long jsonLength(String text) {
+    long length = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      length += c == '"' || c == '\\' ? 2 : c < 0x20 || c > 0x7e ? 6 : 1;
+    }
+    return length;
   }
 }

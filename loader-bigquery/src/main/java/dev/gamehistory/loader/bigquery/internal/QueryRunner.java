@@ -244,21 +244,21 @@ public final class QueryRunner {
    * QueryContext)} runs the statement of one date; the job's statistics go with the whole result.
    *
    * @throws BackendException {@code requestTooLarge}, splittable, before any request when the pairs
-   *     would pass {@link Ask#MAX_REQUEST_BYTES}
+   *     would pass {@link Ask#MAX_REQUEST_BYTES} (as for a query of one date whose players would)
    */
   public DatesResult runDates(DatesQuery query, QueryContext context) {
-    long size = Ask.requestBytes(query);
-    if (size > Ask.MAX_REQUEST_BYTES) {
-      throw BackendException.tooLarge("requestTooLarge", "a query of " + query.pairs() + " (date, player) pairs"
-          + " would send about " + size + " bytes, past the " + Ask.MAX_REQUEST_BYTES + " this backend sends in one"
-          + " request (BigQuery takes 10 MB)", null);
-    }
     Done done = execute(Ask.of(sql, query), context);
     DatesRowMapper mapper = (DatesRowMapper) done.rows();
     return new DatesResult(mapper.results(), Optional.of(done.statistics()));
   }
 
   private Done execute(Ask ask, QueryContext context) {
+    long size = ask.requestBytes();
+    if (size > Ask.MAX_REQUEST_BYTES) {
+      throw BackendException.tooLarge("requestTooLarge", "a query of " + ask.size() + " " + ask.unit()
+          + " would send about " + size + " bytes, past the " + Ask.MAX_REQUEST_BYTES + " this backend sends in one"
+          + " request (BigQuery takes 10 MB)", null);
+    }
     Execution execution = new Execution(ask, context);
     active.add(execution);
     try {
