@@ -1,13 +1,18 @@
 package dev.gamehistory.loader.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +26,8 @@ import org.junit.jupiter.api.Test;
  *       public type may call its module's single factory seam (whose implementation speaks of the
  *       public types again), and the SPI speaks of the core API's types (a backend answers a
  *       {@code LoadRequest} with {@code HistoricalGame}s) while the core API accepts SPI types;
- *   <li>public packages import a module's internal packages only through its seam;
+ *   <li>public packages import a module's internal packages only through its seam, and a module's
+ *       public types only their own module's seam (one documented exception);
  *   <li>loader-api imports no cloud, Caffeine, Micrometer or Spring type, and nothing beyond the JDK,
  *       SLF4J, JSpecify, Commons Text and itself;
  *   <li>no backend module imports another.
@@ -36,6 +42,9 @@ class ArchitectureTest {
       "dev.gamehistory.loader.internal.Internals",
       "dev.gamehistory.loader.cache.internal.CaffeineCachingLoader",
       "dev.gamehistory.loader.bigquery.internal.BigQueryInternals");
+
+  /** Public types that reach another module's seam, each documented in the README. */
+  static final Set<String> SEAM_EXCEPTIONS = Set.of("dev.gamehistory.loader.testkit.TestQueryContext");
 
   private static final String CORE = "dev.gamehistory.loader";
   private static final String SPI = "dev.gamehistory.loader.spi";
@@ -71,6 +80,42 @@ class ArchitectureTest {
             "are internal and not a seam", (JavaClass target) -> target.getPackageName().contains(".internal")
                 && !SEAMS.contains(topLevel(target))));
     rule.check(classes);
+  }
+
+  /**
+   * A module's public types reach internals only through that module's own seam; the one exception,
+   * documented in the README, is the testkit's {@code TestQueryContext}, a test double of the
+   * engine's query context made through loader-api's seam.
+   */
+  @Test
+  void publicTypes_reachOnlyTheirOwnModulesSeam() {
+    classes().that().resideOutsideOfPackage("..internal..")
+        .and().resideInAPackage("dev.gamehistory..")
+        .should(new ArchCondition<JavaClass>("reach only their own module's seam") {
+          @Override
+          public void check(JavaClass origin, ConditionEvents events) {
+            for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+              String target = topLevel(dependency.getTargetClass());
+              if (SEAMS.contains(target) && !target.equals(seamOf(origin.getPackageName()))
+                  && !SEAM_EXCEPTIONS.contains(topLevel(origin))) {
+                events.add(SimpleConditionEvent.violated(dependency,
+                    dependency.getDescription() + ": not its module's seam"));
+              }
+            }
+          }
+        })
+        .check(classes);
+  }
+
+  /** The seam of the module a public package belongs to; none for the modules without internals. */
+  private static String seamOf(String packageName) {
+    if (packageName.startsWith(CORE + ".bigquery")) {
+      return "dev.gamehistory.loader.bigquery.internal.BigQueryInternals";
+    }
+    if (packageName.startsWith(CORE + ".cache")) {
+      return "dev.gamehistory.loader.cache.internal.CaffeineCachingLoader";
+    }
+    return inLoaderApi(packageName) ? "dev.gamehistory.loader.internal.Internals" : "";
   }
 
   @Test
