@@ -54,8 +54,23 @@ class HglEmulatorIT {
     Path binary = configured != null && !configured.isBlank() ? Path.of(configured)
         : Path.of(System.getProperty("user.home"), "go", "bin", "bigquery-emulator");
     assertThat(binary).as("the BigQuery emulator (bash scripts/install-emulator.sh)").isExecutable();
+    // A free port may be taken by another process before the emulator binds it: try again on others.
+    for (int attempt = 1; ; attempt++) {
+      Path log = dir.resolve("emulator-" + attempt + ".log");
+      if (start(binary, log)) {
+        return;
+      }
+      boolean portTaken = Files.readString(log).contains("address already in use");
+      stopEmulator();
+      if (attempt == 3 || !portTaken) {
+        throw new IllegalStateException("the emulator did not start: " + Files.readString(log));
+      }
+    }
+  }
+
+  /** Starts the emulator on free ports; whether it answered within {@link #STARTUP}. */
+  private static boolean start(Path binary, Path log) throws IOException, InterruptedException {
     int port = freePort();
-    Path log = dir.resolve("emulator.log");
     emulator = new ProcessBuilder(binary.toString(), "--host=127.0.0.1", "--project=test", "--port=" + port,
         "--grpc-port=" + freePort(), "--log-level=warn")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -67,16 +82,16 @@ class HglEmulatorIT {
     while (System.nanoTime() < end) {
       try {
         if (http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
+          return true;
         }
       } catch (IOException notYet) {
         // not listening yet
       }
       if (emulator.waitFor(100, TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("the emulator exited: " + Files.readString(log));
+        return false;
       }
     }
-    throw new IllegalStateException("the emulator did not answer within " + STARTUP + ": " + Files.readString(log));
+    return false;
   }
 
   @AfterAll

@@ -97,22 +97,28 @@ public final class BigQueryEmulator implements AutoCloseable {
       throw new IllegalStateException("the BigQuery emulator is not installed at " + binary
           + ": run `bash scripts/install-emulator.sh` or set HGL_BQ_EMULATOR to its path");
     }
-    int port = freePort();
-    int grpcPort = freePort();
-    Path log = Files.createTempFile("bigquery-emulator-", ".log");
-    Process process = new ProcessBuilder(List.of(binary.toString(), "--host=127.0.0.1", "--project=" + PROJECT,
-        "--port=" + port, "--grpc-port=" + grpcPort, "--log-level=warn"))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    BigQueryEmulator emulator = new BigQueryEmulator(process, port, log);
-    try {
-      emulator.awaitReady();
-    } catch (IOException | RuntimeException | InterruptedException e) {
-      emulator.close();
-      throw e;
+    // A free port may be taken by another process before the emulator binds it: try again on others.
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      int grpcPort = freePort();
+      Path log = Files.createTempFile("bigquery-emulator-", ".log");
+      Process process = new ProcessBuilder(List.of(binary.toString(), "--host=127.0.0.1", "--project=" + PROJECT,
+          "--port=" + port, "--grpc-port=" + grpcPort, "--log-level=warn"))
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      BigQueryEmulator emulator = new BigQueryEmulator(process, port, log);
+      try {
+        emulator.awaitReady();
+        return emulator;
+      } catch (IOException | RuntimeException | InterruptedException e) {
+        emulator.close();
+        if (attempt < 3 && Files.readString(log).contains("address already in use")) {
+          continue;
+        }
+        throw e;
+      }
     }
-    return emulator;
   }
 
   /** Polls the REST API until it answers, waiting on the process between tries (so a crash ends the wait). */
