@@ -15,6 +15,9 @@ import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
 import dev.gamehistory.loader.inmemory.QuerySelector;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.spi.GamesQuery;
+import dev.gamehistory.loader.spi.QueryContext;
+import dev.gamehistory.loader.spi.QueryResult;
+import dev.gamehistory.loader.spi.WindowQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -419,12 +422,33 @@ class BackfillCommandTest {
   }
 
   @Test
-  void backfill_bigqueryWithoutSlates_asksForThem() {
-    assertUsage(hgl("backfill", "--from", "2022-01-01", "--to", "2022-01-02", "--set", "backend=bigquery",
-            "--set", "bigquery.project=test", "--set", "bigquery.host=http://127.0.0.1:9",
-            "--set", "bigquery.table=test.hgl.games"),
-        "hgl: --slates: required with backend=bigquery (the backend 'bigquery' cannot list who played on each date);"
-            + " got none");
+  void backfill_backendThatCannotListWhoPlayed_asksForSlates() {
+    // A backend of one's own that implements only fetch: GamesQuery.playersByDate's default says it cannot list.
+    GamesQuery fetchOnly = new GamesQuery() {
+      @Override
+      public String name() {
+        return "fetch-only";
+      }
+
+      @Override
+      public QueryResult fetch(WindowQuery query, QueryContext context) {
+        throw new AssertionError("no query may run");
+      }
+    };
+    assertUsage(hglWithBackends(settings -> fetchOnly, "backfill", "--from", "2022-01-01", "--to", "2022-01-02"),
+        "hgl: --slates: required with backend=fetch-only (the backend 'fetch-only' cannot list who played on each"
+            + " date); got none");
+  }
+
+  @Test
+  void backfill_bigqueryUnreachableWithoutSlates_failsInOneLineNamingTheListing() {
+    HglRunner.Result result = hgl("backfill", "--from", "2022-01-01", "--to", "2022-01-02", "--set", "backend=bigquery",
+        "--set", "bigquery.project=test", "--set", "bigquery.host=http://127.0.0.1:9",
+        "--set", "bigquery.table=test.hgl.games");
+
+    assertThat(result.exitCode()).isEqualTo(Hgl.EXIT_ERROR);
+    assertThat(result.err()).startsWith("hgl: error: listing who played failed: ").hasLineCount(1);
+    assertThat(result.out()).isEmpty();
   }
 
   /** A usage error before any backend was created. */
