@@ -21,7 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.OptionalLong;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -52,7 +52,9 @@ final class BackfillRun implements Backfill {
   // Guarded by this.
   /** The result of each date not handed out yet: empty futures, but for the dates of started parts. */
   private final Map<LocalDate, CompletableFuture<LoadResult>> results = new HashMap<>();
-  private final List<LoadRun> partRuns = new ArrayList<>();
+  /** Each started part's run, until it ended and its queries went into {@link #tally}. */
+  private final List<@Nullable LoadRun> partRuns = new ArrayList<>();
+  private final BackfillTally tally = new BackfillTally();
   private final List<CompletableFuture<Void>> partEnds = new ArrayList<>();
   /** Per started part: done once it ended and none of its backend calls still runs. */
   private final List<CompletableFuture<Void>> partIdle = new ArrayList<>();
@@ -62,8 +64,6 @@ final class BackfillRun implements Backfill {
   /** How many dates went to the reader. */
   private int handedOut;
   private @Nullable String cancelled;
-  private long pairs;
-  private long failedPairs;
   private @Nullable Duration finishedAfter;
 
   BackfillRun(Engine engine, BackfillRequest request) {
@@ -150,6 +150,14 @@ final class BackfillRun implements Backfill {
       synchronized (this) {
         future = results.get(request.gameDate());
         last = --left[0] == 0;
+        if (last) {
+          // Every attempt of an ended part is recorded: its totals are kept, not the run.
+          LoadRun ended = partRuns.get(index);
+          if (ended != null) {
+            tally.queries(ended.attempts());
+            partRuns.set(index, null);
+          }
+        }
       }
       if (future != null) {
         future.complete(result);
@@ -230,8 +238,7 @@ final class BackfillRun implements Backfill {
     synchronized (this) {
       results.remove(request.gameDate());
       handedOut++;
-      pairs += request.players().size();
-      failedPairs += result.failedPlayers().size();
+      tally.date(request, result);
       if (handedOut == dates.size()) {
         finishedAfter = Duration.ofNanos(Math.max(0, time.nanoTime() - startNanos));
       }
@@ -252,7 +259,7 @@ final class BackfillRun implements Backfill {
         return;
       }
       cancelled = why;
-      running = List.copyOf(partRuns);
+      running = partRuns.stream().filter(Objects::nonNull).toList();
       if (deadlineTimer != null) {
         deadlineTimer.cancel(false);
         deadlineTimer = null;
@@ -268,38 +275,17 @@ final class BackfillRun implements Backfill {
     cancel("the backfill was closed");
   }
 
+  /** Under this lock, then each running part's (this lock is always taken before a run's, never after). */
   @Override
-  public BackfillReport report() {
-    List<LoadRun> runs;
-    synchronized (this) {
-      runs = List.copyOf(partRuns);
-    }
-    int queries = 0;
-    long rows = 0;
-    long processed = 0;
-    long billed = 0;
-    boolean anyProcessed = false;
-    boolean anyBilled = false;
-    for (LoadRun run : runs) {
-      for (QueryAttempt attempt : run.attempts()) {
-        queries++;
-        rows += attempt.rows();
-        if (attempt.statistics().isPresent() && attempt.statistics().get().bytesProcessed().isPresent()) {
-          processed += attempt.statistics().get().bytesProcessed().getAsLong();
-          anyProcessed = true;
-        }
-        if (attempt.statistics().isPresent() && attempt.statistics().get().bytesBilled().isPresent()) {
-          billed += attempt.statistics().get().bytesBilled().getAsLong();
-          anyBilled = true;
-        }
+  public synchronized BackfillReport report() {
+    List<QueryAttempt> running = new ArrayList<>();
+    for (LoadRun run : partRuns) {
+      if (run != null) {
+        running.addAll(run.attempts());
       }
     }
-    synchronized (this) {
-      Duration elapsed = finishedAfter != null ? finishedAfter : Duration.ofNanos(Math.max(0, time.nanoTime() - startNanos));
-      return new BackfillReport(handedOut, pairs, failedPairs, queries, rows,
-          anyProcessed ? OptionalLong.of(processed) : OptionalLong.empty(),
-          anyBilled ? OptionalLong.of(billed) : OptionalLong.empty(), elapsed, deadline);
-    }
+    Duration elapsed = finishedAfter != null ? finishedAfter : Duration.ofNanos(Math.max(0, time.nanoTime() - startNanos));
+    return tally.report(running, elapsed, deadline);
   }
 
   @Override

@@ -13,7 +13,6 @@ import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
 import dev.gamehistory.loader.LoaderException;
 import dev.gamehistory.loader.PlayerOutcome;
-import dev.gamehistory.loader.QueryAttempt;
 import dev.gamehistory.loader.ReportEvent;
 import dev.gamehistory.loader.internal.concurrent.Futures;
 import dev.gamehistory.loader.internal.concurrent.TimeMath;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -54,12 +52,7 @@ public final class SequentialBackfill implements Backfill {
   private int handedOut;
   private @Nullable String cancelled;
   private @Nullable CompletableFuture<LoadResult> current;
-  private long pairs;
-  private long failedPairs;
-  private int queries;
-  private long rows;
-  private long processed = -1;
-  private long billed = -1;
+  private final BackfillTally tally = new BackfillTally();
   private @Nullable Duration finishedAfter;
 
   /** A backfill of {@code request} over {@code loader}. */
@@ -111,16 +104,8 @@ public final class SequentialBackfill implements Backfill {
     synchronized (this) {
       current = null;
       handedOut++;
-      pairs += request.players().size();
-      failedPairs += result.failedPlayers().size();
-      for (QueryAttempt attempt : result.report().attempts()) {
-        queries++;
-        rows += attempt.rows();
-        attempt.statistics().ifPresent(statistics -> {
-          statistics.bytesProcessed().ifPresent(bytes -> processed = Math.max(processed, 0) + bytes);
-          statistics.bytesBilled().ifPresent(bytes -> billed = Math.max(billed, 0) + bytes);
-        });
-      }
+      tally.date(request, result);
+      tally.queries(result.report().attempts());
       if (handedOut == dates.size()) {
         finishedAfter = Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - startNanos));
       }
@@ -235,8 +220,6 @@ public final class SequentialBackfill implements Backfill {
   @Override
   public synchronized BackfillReport report() {
     Duration elapsed = finishedAfter != null ? finishedAfter : Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - startNanos));
-    return new BackfillReport(handedOut, pairs, failedPairs, queries, rows,
-        processed < 0 ? OptionalLong.empty() : OptionalLong.of(processed),
-        billed < 0 ? OptionalLong.empty() : OptionalLong.of(billed), elapsed, deadline);
+    return tally.report(List.of(), elapsed, deadline);
   }
 }
