@@ -1,8 +1,12 @@
 package dev.gamehistory.loader.cli;
 
 import dev.gamehistory.loader.DateResult;
+import dev.gamehistory.loader.HistoricalGame;
+import dev.gamehistory.loader.LoaderException;
+import dev.gamehistory.loader.PlayerOutcome;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,8 +18,37 @@ import java.util.Locale;
  */
 interface BackfillOutput {
 
-  /** Writes one date; returns the lines written. */
-  long write(DateResult date) throws IOException;
+  /** Writes one date, a line per game, empty history or failure; returns the lines written. */
+  default long write(DateResult date) throws IOException {
+    String gameDate = date.gameDate().toString();
+    long lines = 0;
+    for (PlayerOutcome outcome : date.result().outcomes().values()) {
+      if (outcome instanceof PlayerOutcome.Loaded loaded) {
+        List<HistoricalGame> games = loaded.games();
+        if (games.isEmpty()) {
+          empty(gameDate, outcome.player());
+          lines++;
+        }
+        for (HistoricalGame game : games) {
+          game(gameDate, outcome.player(), games.size(), game);
+          lines++;
+        }
+      } else if (outcome instanceof PlayerOutcome.Failed failed) {
+        failed(gameDate, outcome.player(), failed.cause());
+        lines++;
+      }
+    }
+    return lines;
+  }
+
+  /** Writes the line of one game of a player's history of {@code games} games. */
+  void game(String gameDate, String player, int games, HistoricalGame game) throws IOException;
+
+  /** Writes the line of a player loaded with no game. */
+  void empty(String gameDate, String player) throws IOException;
+
+  /** Writes the line of a player that failed. */
+  void failed(String gameDate, String player, LoaderException cause) throws IOException;
 
   /** Writes what is buffered; the writer stays open. */
   void flush() throws IOException;

@@ -1,13 +1,9 @@
 package dev.gamehistory.loader.cli;
 
-import dev.gamehistory.loader.DateResult;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoaderException;
-import dev.gamehistory.loader.PlayerOutcome;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -37,46 +33,36 @@ final class CsvOutput implements BackfillOutput {
   }
 
   @Override
-  public long write(DateResult date) throws IOException {
-    String gameDate = date.gameDate().toString();
-    long lines = 0;
-    for (Map.Entry<String, PlayerOutcome> entry : date.result().outcomes().entrySet()) {
-      String player = entry.getKey();
-      if (entry.getValue() instanceof PlayerOutcome.Loaded loaded) {
-        List<HistoricalGame> games = loaded.games();
-        if (games.isEmpty()) {
-          start(gameDate, player, "LOADED").append(",0,,,,,,,,");
-          end();
-          lines++;
-        }
-        for (HistoricalGame game : games) {
-          start(gameDate, player, "LOADED").append(',').append(games.size())
-              .append(',').append(game.rank())
-              .append(',').append(game.gameDate());
-          field(game.opponentTeamAbbr());
-          line.append(',');
-          if (game.points().isPresent()) {
-            line.append(game.points().getAsInt());
-          }
-          line.append(',');
-          game.minutesPlayed().ifPresent(minutes -> line.append(minutes.toPlainString()));
-          line.append(',');
-          if (game.restDays().isPresent()) {
-            line.append(game.restDays().getAsInt());
-          }
-          line.append(",,");
-          end();
-          lines++;
-        }
-      } else if (entry.getValue() instanceof PlayerOutcome.Failed failed) {
-        LoaderException cause = failed.cause();
-        start(gameDate, player, "FAILED").append(",,,,,,,,").append(cause.kind().name());
-        field(LINE_BREAKS.matcher(String.valueOf(cause.getMessage())).replaceAll(" "));
-        end();
-        lines++;
-      }
+  public void game(String gameDate, String player, int games, HistoricalGame game) throws IOException {
+    start(gameDate, player, "LOADED").append(',').append(games)
+        .append(',').append(game.rank())
+        .append(',').append(game.gameDate());
+    field(game.opponentTeamAbbr());
+    line.append(',');
+    if (game.points().isPresent()) {
+      line.append(game.points().getAsInt());
     }
-    return lines;
+    line.append(',');
+    game.minutesPlayed().ifPresent(minutes -> line.append(minutes.toPlainString()));
+    line.append(',');
+    if (game.restDays().isPresent()) {
+      line.append(game.restDays().getAsInt());
+    }
+    line.append(",,");
+    end();
+  }
+
+  @Override
+  public void empty(String gameDate, String player) throws IOException {
+    start(gameDate, player, "LOADED").append(",0,,,,,,,,");
+    end();
+  }
+
+  @Override
+  public void failed(String gameDate, String player, LoaderException cause) throws IOException {
+    start(gameDate, player, "FAILED").append(",,,,,,,,").append(cause.kind().name());
+    field(LINE_BREAKS.matcher(String.valueOf(cause.getMessage())).replaceAll(" "));
+    end();
   }
 
   @Override

@@ -5,14 +5,10 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.gamehistory.loader.BackendException;
-import dev.gamehistory.loader.DateResult;
 import dev.gamehistory.loader.HistoricalGame;
 import dev.gamehistory.loader.LoaderException;
-import dev.gamehistory.loader.PlayerOutcome;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A backfill as JSON Lines, one object a line:
@@ -43,54 +39,9 @@ final class JsonLinesOutput implements BackfillOutput {
   }
 
   @Override
-  public long write(DateResult date) throws IOException {
-    String gameDate = date.gameDate().toString();
-    long lines = 0;
-    for (Map.Entry<String, PlayerOutcome> entry : date.result().outcomes().entrySet()) {
-      String player = entry.getKey();
-      if (entry.getValue() instanceof PlayerOutcome.Loaded loaded) {
-        List<HistoricalGame> games = loaded.games();
-        if (games.isEmpty()) {
-          start(gameDate, player, "LOADED");
-          json.writeNumberField("games", 0);
-          end();
-          lines++;
-        }
-        for (HistoricalGame game : games) {
-          start(gameDate, player, "LOADED");
-          json.writeNumberField("games", games.size());
-          game(game);
-          end();
-          lines++;
-        }
-      } else if (entry.getValue() instanceof PlayerOutcome.Failed failed) {
-        start(gameDate, player, "FAILED");
-        failure(failed.cause());
-        end();
-        lines++;
-      }
-    }
-    return lines;
-  }
-
-  @Override
-  public void flush() throws IOException {
-    json.flush();
-  }
-
-  private void start(String gameDate, String player, String status) throws IOException {
-    json.writeStartObject();
-    json.writeStringField("gameDate", gameDate);
-    json.writeStringField("player", player);
-    json.writeStringField("status", status);
-  }
-
-  private void end() throws IOException {
-    json.writeEndObject();
-    json.writeRaw('\n');
-  }
-
-  private void game(HistoricalGame game) throws IOException {
+  public void game(String gameDate, String player, int games, HistoricalGame game) throws IOException {
+    start(gameDate, player, "LOADED");
+    json.writeNumberField("games", games);
     json.writeNumberField("rank", game.rank());
     json.writeStringField("pastGameDate", game.gameDate().toString());
     json.writeStringField("opponentTeamAbbr", game.opponentTeamAbbr());
@@ -109,14 +60,42 @@ final class JsonLinesOutput implements BackfillOutput {
     } else {
       json.writeNullField("restDays");
     }
+    end();
   }
 
-  private void failure(LoaderException failure) throws IOException {
+  @Override
+  public void empty(String gameDate, String player) throws IOException {
+    start(gameDate, player, "LOADED");
+    json.writeNumberField("games", 0);
+    end();
+  }
+
+  @Override
+  public void failed(String gameDate, String player, LoaderException failure) throws IOException {
+    start(gameDate, player, "FAILED");
     json.writeStringField("kind", failure.kind().name());
     json.writeStringField("message", String.valueOf(failure.getMessage()));
     json.writeBooleanField("retryable", failure.isRetryable());
     if (failure instanceof BackendException backend) {
       json.writeStringField("reason", backend.reason());
     }
+    end();
+  }
+
+  @Override
+  public void flush() throws IOException {
+    json.flush();
+  }
+
+  private void start(String gameDate, String player, String status) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("gameDate", gameDate);
+    json.writeStringField("player", player);
+    json.writeStringField("status", status);
+  }
+
+  private void end() throws IOException {
+    json.writeEndObject();
+    json.writeRaw('\n');
   }
 }
