@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -141,18 +142,10 @@ final class ExplainCommand implements Callable<Integer> {
     out.println();
     out.printf(Locale.ROOT, "dry run: %s on %s%s%n", who, date, givenDate == null ? " (today; --date to choose)" : "");
     LoadRequest request = LoadRequest.builder(date, settings).players(players).build();
-    Progress progress = Progress.of(context, Hgl.err(spec));
-    progress.show("hgl: dry-running the first queries of " + settings.strategy().describe() + " ...");
-    CostEstimate estimate;
-    try {
-      estimate = bigquery.estimate(request, settings.strategy());
-    } catch (RuntimeException e) {
-      // Explaining must not fail for want of a dry run (an emulator may not support it): say why, go on.
-      String kind = e instanceof LoaderException failure ? failure.kind().name() : e.getClass().getSimpleName();
-      out.println("  skipped: the dry run failed (" + kind + "): " + e.getMessage());
+    CostEstimate estimate = dryRun(out, "the first queries of " + settings.strategy().describe(),
+        () -> bigquery.estimate(request, settings.strategy()));
+    if (estimate == null) {
       return;
-    } finally {
-      progress.done();
     }
     out.printf(Locale.ROOT, "  %s: %s, %s processed, at least %s billed on demand%n", estimate.strategy(),
         TextReport.count(estimate.queryCount(), "query", "queries"), TextReport.bytes(estimate.totalBytesProcessed()),
@@ -201,17 +194,10 @@ final class ExplainCommand implements Callable<Integer> {
         TextReport.count(backfill.dates().size(), "date", "dates"),
         filePlayers.isEmpty() ? TextReport.count(players.size(), "placeholder player") : TextReport.count(players.size(),
             "player") + " of --players-file");
-    Progress progress = Progress.of(context, Hgl.err(spec));
-    progress.show("hgl: dry-running the backfill's queries and the per-date loop ...");
-    BackfillEstimate estimate;
-    try {
-      estimate = bigquery.estimate(backfill, settings.backfill());
-    } catch (RuntimeException e) {
-      String kind = e instanceof LoaderException failure ? failure.kind().name() : e.getClass().getSimpleName();
-      out.println("  skipped: the dry run failed (" + kind + "): " + e.getMessage());
+    BackfillEstimate estimate = dryRun(out, "the backfill's queries and the per-date loop",
+        () -> bigquery.estimate(backfill, settings.backfill()));
+    if (estimate == null) {
       return;
-    } finally {
-      progress.done();
     }
     out.printf(Locale.ROOT, "  multi-date (%s): %s, %s processed, at least %s billed, %d partition days%n",
         settings.backfill().describe(), TextReport.count(estimate.multiDate().size(), "query", "queries"),
@@ -224,6 +210,24 @@ final class ExplainCommand implements Callable<Integer> {
         estimate.multiDateBytes() == 0 ? "(no bytes told)"
             : String.format(Locale.ROOT, "%.1fx", (double) estimate.perDateBytes() / estimate.multiDateBytes()),
         (double) estimate.perDatePartitionDays() / Math.max(1, estimate.multiDatePartitionDays()));
+  }
+
+  /**
+   * Runs {@code estimate}'s dry runs with progress on stderr; null, and a {@code skipped} line, when
+   * they fail: explaining must not fail for want of a dry run (an emulator may not support it).
+   */
+  private <T> @Nullable T dryRun(PrintWriter out, String what, Supplier<T> estimate) {
+    Progress progress = Progress.of(context, Hgl.err(spec));
+    progress.show("hgl: dry-running " + what + " ...");
+    try {
+      return estimate.get();
+    } catch (RuntimeException e) {
+      String kind = e instanceof LoaderException failure ? failure.kind().name() : e.getClass().getSimpleName();
+      out.println("  skipped: the dry run failed (" + kind + "): " + e.getMessage());
+      return null;
+    } finally {
+      progress.done();
+    }
   }
 
   private static List<String> placeholders(int count) {
