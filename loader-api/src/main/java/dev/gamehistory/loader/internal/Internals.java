@@ -11,16 +11,19 @@ import dev.gamehistory.loader.internal.batching.Batcher;
 import dev.gamehistory.loader.internal.concurrent.Futures;
 import dev.gamehistory.loader.internal.engine.AttemptContext;
 import dev.gamehistory.loader.internal.engine.Caching;
+import dev.gamehistory.loader.internal.engine.Engine;
 import dev.gamehistory.loader.internal.engine.SequentialBackfill;
 import dev.gamehistory.loader.internal.settings.DurationParser;
 import dev.gamehistory.loader.internal.settings.SettingsKeys;
 import dev.gamehistory.loader.internal.settings.SettingsLayer;
 import dev.gamehistory.loader.internal.settings.SettingsParser;
 import dev.gamehistory.loader.internal.text.Plural;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.BatchingPolicy;
 import dev.gamehistory.loader.settings.CachePolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
 import dev.gamehistory.loader.settings.SettingsSources;
+import dev.gamehistory.loader.spi.DatesQuery;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.QueryContext;
 import dev.gamehistory.loader.spi.TimeSource;
@@ -117,6 +120,11 @@ public final class Internals {
   /** A backfill of any loader: its dates one load after another. */
   public static Backfill backfill(HistoricalGamesLoader loader, BackfillRequest request) {
     return new SequentialBackfill(loader, request);
+  }
+
+  /** The multi-date queries the engine starts a backfill of {@code dates} with, for cost estimates. */
+  public static List<DatesQuery> backfillQueries(List<LoadRequest> dates, BackfillPolicy policy) {
+    return Engine.backfillQueries(dates, policy);
   }
 
   // ---- batching -------------------------------------------------------------------------------

@@ -186,8 +186,8 @@ public final class BigQueryGamesQuery implements GamesQuery {
   }
 
   /**
-   * Dry-runs a backfill's multi-date queries as the engine would first plan them under {@code
-   * policy}, and the per-date loop a user would otherwise run (each date's slate in one query),
+   * Dry-runs a backfill's multi-date queries as the engine first plans them under {@code policy}
+   * (before a strategy chunks their pairs, which reads the same partitions), and the per-date loop a user would otherwise run (each date's slate in one query),
    * and reports both; nothing is executed or billed.
    *
    * @throws dev.gamehistory.loader.BackendException when BigQuery rejects a dry run
@@ -199,7 +199,7 @@ public final class BigQueryGamesQuery implements GamesQuery {
     List<CostEstimate.QueryCost> perDate = new ArrayList<>();
     long multiDays = 0;
     long perDays = 0;
-    for (DatesQuery query : plan(request.dates(), policy)) {
+    for (DatesQuery query : BigQueryInternals.backfillQueries(request.dates(), policy)) {
       multiDate.add(new CostEstimate.QueryCost(query.pairs(), backend.dryRun(query, DRY_RUN_TIMEOUT)));
       multiDays += query.scanEnd().toEpochDay() - query.scanStart().toEpochDay();
     }
@@ -209,33 +209,6 @@ public final class BigQueryGamesQuery implements GamesQuery {
       perDays += date.lookbackDays();
     }
     return new BackfillEstimate(multiDate, perDate, multiDays, perDays);
-  }
-
-  /** Consecutive dates of one window, at most the policy's dates and pairs a query (a date alone when it has more). */
-  static List<DatesQuery> plan(List<LoadRequest> dates, BackfillPolicy policy) {
-    List<DatesQuery> queries = new ArrayList<>();
-    SortedMap<LocalDate, List<String>> slates = new java.util.TreeMap<>();
-    LoadRequest first = null;
-    int pairs = 0;
-    for (LoadRequest date : dates) {
-      boolean fits = first != null && first.lookbackDays() == date.lookbackDays() && first.maxGames() == date.maxGames()
-          && slates.size() < policy.datesPerQuery() && pairs + date.players().size() <= policy.pairsPerQuery();
-      if (first != null && !fits) {
-        queries.add(new DatesQuery(slates, first.lookbackDays(), first.maxGames()));
-        slates = new java.util.TreeMap<>();
-        pairs = 0;
-        first = null;
-      }
-      if (first == null) {
-        first = date;
-      }
-      slates.put(date.gameDate(), date.players());
-      pairs += date.players().size();
-    }
-    if (first != null) {
-      queries.add(new DatesQuery(slates, first.lookbackDays(), first.maxGames()));
-    }
-    return queries;
   }
 
   private long dryRun(WindowQuery query) {

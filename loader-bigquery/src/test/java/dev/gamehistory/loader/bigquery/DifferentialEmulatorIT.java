@@ -177,7 +177,7 @@ class DifferentialEmulatorIT {
       assertThat(games).as("games over the month").isGreaterThan(1_000);
     }
     // 12 players a date, 50 pairs a query: up to 4 dates of one window a query, against one a date.
-    assertThat(report.queries()).isEqualTo(BigQueryGamesQuery.plan(requests, settings.backfill()).size())
+    assertThat(report.queries()).isEqualTo(dev.gamehistory.loader.internal.Internals.backfillQueries(requests, settings.backfill()).size())
         .isLessThan(month.size() / 2);
     assertThat(report.failedPairs()).isZero();
   }

@@ -12,6 +12,7 @@ import dev.gamehistory.loader.internal.concurrent.Futures;
 import dev.gamehistory.loader.internal.concurrent.TimeMath;
 import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.Strategy;
+import dev.gamehistory.loader.spi.DatesQuery;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -87,7 +90,7 @@ final class BackfillRun implements Backfill {
   }
 
   /** Consecutive dates of one window, at most {@code size} a part. */
-  private static List<List<LoadRequest>> parts(List<LoadRequest> dates, int size) {
+  static List<List<LoadRequest>> parts(List<LoadRequest> dates, int size) {
     List<List<LoadRequest>> parts = new ArrayList<>();
     List<LoadRequest> part = new ArrayList<>();
     for (LoadRequest request : dates) {
@@ -100,6 +103,22 @@ final class BackfillRun implements Backfill {
     }
     parts.add(part);
     return parts;
+  }
+
+  /**
+   * The queries a backfill of {@code dates} starts with under {@code policy}, before a strategy
+   * chunks their pairs: consecutive dates of one window, at most the policy's dates and pairs a query.
+   */
+  static List<DatesQuery> firstQueries(List<LoadRequest> dates, BackfillPolicy policy) {
+    List<DatesQuery> queries = new ArrayList<>();
+    for (List<LoadRequest> window : parts(dates, Integer.MAX_VALUE)) {
+      SortedMap<LocalDate, List<String>> slates = new TreeMap<>();
+      window.forEach(request -> slates.put(request.gameDate(), request.players()));
+      for (SortedMap<LocalDate, List<String>> group : QueryPlan.groups(slates, policy)) {
+        queries.add(new DatesQuery(group, window.get(0).lookbackDays(), window.get(0).maxGames()));
+      }
+    }
+    return queries;
   }
 
   /** Arms the backfill's deadline and starts the first part. */

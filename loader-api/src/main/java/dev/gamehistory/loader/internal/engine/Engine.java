@@ -10,7 +10,9 @@ import dev.gamehistory.loader.internal.concurrent.DaemonPool;
 import dev.gamehistory.loader.internal.concurrent.Futures;
 import dev.gamehistory.loader.internal.concurrent.SystemTimeSource;
 import dev.gamehistory.loader.internal.text.Plural;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.LoaderSettings;
+import dev.gamehistory.loader.spi.DatesQuery;
 import dev.gamehistory.loader.spi.GamesQuery;
 import dev.gamehistory.loader.spi.TimeSource;
 import java.util.ArrayList;
@@ -121,6 +123,14 @@ public final class Engine implements HistoricalGamesLoader {
       }
       return new BackfillRun(this, request).start();
     });
+  }
+
+  /**
+   * The queries a backfill of {@code dates} starts with under {@code policy}, as the engine plans
+   * them before a strategy chunks their pairs (for cost estimates).
+   */
+  public static List<DatesQuery> backfillQueries(List<LoadRequest> dates, BackfillPolicy policy) {
+    return BackfillRun.firstQueries(dates, policy);
   }
 
   /** Starts a backfill's part as one of this engine's loads (stopped at once after a cancel). */

@@ -96,7 +96,7 @@ final class QueryPlan {
   }
 
   /** Consecutive dates together, at most {@code datesPerQuery} and {@code pairsPerQuery} pairs a group. */
-  private static List<SortedMap<LocalDate, List<String>>> groups(SortedMap<LocalDate, List<String>> slates,
+  static List<SortedMap<LocalDate, List<String>>> groups(SortedMap<LocalDate, List<String>> slates,
       BackfillPolicy grouping) {
     List<SortedMap<LocalDate, List<String>>> groups = new ArrayList<>();
     SortedMap<LocalDate, List<String>> group = new TreeMap<>();

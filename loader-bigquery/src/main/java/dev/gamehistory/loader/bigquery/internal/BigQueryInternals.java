@@ -2,9 +2,12 @@ package dev.gamehistory.loader.bigquery.internal;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.Schema;
+import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.bigquery.JobCreation;
 import dev.gamehistory.loader.bigquery.SeedRow;
+import dev.gamehistory.loader.internal.Internals;
 import dev.gamehistory.loader.internal.settings.DurationParser;
+import dev.gamehistory.loader.settings.BackfillPolicy;
 import dev.gamehistory.loader.settings.LoaderSettingsException;
 import dev.gamehistory.loader.spi.DatesQuery;
 import dev.gamehistory.loader.spi.DatesResult;
@@ -181,6 +184,11 @@ public final class BigQueryInternals {
    */
   public static String form(String form) {
     return GamesSql.Form.valueOf(form).name();
+  }
+
+  /** The multi-date queries the engine starts a backfill of {@code dates} with under {@code policy}. */
+  public static List<DatesQuery> backfillQueries(List<LoadRequest> dates, BackfillPolicy policy) {
+    return Internals.backfillQueries(dates, policy);
   }
 
   // ---- the backend ----------------------------------------------------------------------------
