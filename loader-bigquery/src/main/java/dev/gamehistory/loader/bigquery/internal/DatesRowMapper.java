@@ -49,21 +49,10 @@ public final class DatesRowMapper implements Ask.Rows {
       OUTPUT.forEach(name -> fields.add(new TableFieldSchema().setName(name)));
       resolved = new TableSchema().setFields(fields);
     }
-    this.forDate = indexOf(resolved.getFields(), GamesSql.FOR_DATE);
+    this.forDate = RowMapper.indexOf(resolved.getFields(), GamesSql.FOR_DATE);
     for (Map.Entry<LocalDate, List<String>> slate : query.slates().entrySet()) {
       byDate.put(slate.getKey(), new RowMapper(resolved, Set.copyOf(slate.getValue()), query.maxGames()));
     }
-  }
-
-  private static int indexOf(@Nullable List<TableFieldSchema> fields, String name) {
-    if (fields != null) {
-      for (int i = 0; i < fields.size(); i++) {
-        if (name.equals(fields.get(i).getName())) {
-          return i;
-        }
-      }
-    }
-    throw BackendException.permanentError(RowMapper.UNEXPECTED_RESULT, "the result has no column " + name, null);
   }
 
   /**

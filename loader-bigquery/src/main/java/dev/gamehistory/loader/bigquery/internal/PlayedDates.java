@@ -6,7 +6,6 @@ import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
-import com.google.cloud.bigquery.TableResult;
 import dev.gamehistory.loader.BackendException;
 import dev.gamehistory.loader.LoadCancelledException;
 import java.time.Duration;
@@ -51,28 +50,25 @@ final class PlayedDates {
     if (location != null) {
       job.setLocation(location);
     }
-    TableResult result;
+    SortedMap<LocalDate, SortedSet<String>> players = new TreeMap<>();
     try {
-      result = client.query(configuration.build(), job.build());
+      // The pages are read inside: a failure reading one is BigQuery's too.
+      for (FieldValueList row : client.query(configuration.build(), job.build()).iterateAll()) {
+        LocalDate date = LocalDate.parse(row.get(0).getStringValue());
+        players.computeIfAbsent(date, d -> new TreeSet<>()).add(row.get(1).getStringValue());
+      }
     } catch (BigQueryException e) {
-      throw e.isRetryable()
-          ? BackendException.transientError(reason(e), "listing who played failed: " + e.getMessage(), e)
-          : BackendException.permanentError(reason(e), "listing who played failed: " + e.getMessage(), e);
+      // The backend's classification (reason, retryable), with what was being done.
+      BackendException failure = Errors.classify(e);
+      String message = "listing who played failed: " + failure.getMessage();
+      throw failure.isRetryable() ? BackendException.transientError(failure.reason(), message, e)
+          : BackendException.permanentError(failure.reason(), message, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw LoadCancelledException.of("interrupted while listing who played");
     }
-    SortedMap<LocalDate, SortedSet<String>> players = new TreeMap<>();
-    for (FieldValueList row : result.iterateAll()) {
-      LocalDate date = LocalDate.parse(row.get(0).getStringValue());
-      players.computeIfAbsent(date, d -> new TreeSet<>()).add(row.get(1).getStringValue());
-    }
     SortedMap<LocalDate, List<String>> slates = new TreeMap<>();
     players.forEach((date, names) -> slates.put(date, List.copyOf(names)));
     return Collections.unmodifiableSortedMap(slates);
-  }
-
-  private static String reason(BigQueryException e) {
-    return e.getReason() != null ? e.getReason() : "backendError";
   }
 }

@@ -82,7 +82,8 @@ public final class RowMapper implements Ask.Rows {
     cellsNeeded = highest + 1;
   }
 
-  private static int indexOf(@Nullable List<TableFieldSchema> fields, String name) {
+  /** The index of the column {@code name}; the result is broken without it. */
+  static int indexOf(@Nullable List<TableFieldSchema> fields, String name) {
     if (fields != null) {
       for (int i = 0; i < fields.size(); i++) {
         if (name.equals(fields.get(i).getName())) {
