@@ -173,23 +173,21 @@ public final class SequentialBackfill implements Backfill {
     LoaderException failure = cause instanceof LoaderException loaderException ? loaderException
         : BackendException.permanentError("load-failed", "the loader's load of " + request.gameDate()
             + " failed: " + Futures.describe(cause), cause);
-    List<PlayerOutcome> outcomes = request.players().stream()
-        .<PlayerOutcome>map(player -> new PlayerOutcome.Failed(player, failure)).toList();
-    Duration elapsed = Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - startNanos));
-    return LoadResult.of(outcomes, new LoadReport(loader.settings().strategy().describe(),
-        loader.settings().strategy().name(), loader.settings().backend(), startedAt, deadline, elapsed, List.of(),
-        List.of()));
+    return stopped(request, failure, null, "");
   }
 
-  /** A date's result without a query: every player failed with {@code failure}. */
-  private LoadResult stopped(LoadRequest request, LoaderException failure, ReportEvent.Kind kind, String why) {
+  /**
+   * A date's result without a query of its own: every player failed with {@code failure}, with an
+   * event of {@code kind} saying {@code why} when a kind is given.
+   */
+  private LoadResult stopped(LoadRequest request, LoaderException failure, ReportEvent.@Nullable Kind kind, String why) {
     List<PlayerOutcome> outcomes = request.players().stream()
         .<PlayerOutcome>map(player -> new PlayerOutcome.Failed(player, failure)).toList();
     Duration elapsed = Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - startNanos));
-    ReportEvent event = new ReportEvent(kind, elapsed, outcomes.size(), why + "; "
-        + Plural.count(outcomes.size(), "player", "players") + " outstanding, 0 queries cancelled");
+    List<ReportEvent> events = kind == null ? List.of() : List.of(new ReportEvent(kind, elapsed, outcomes.size(),
+        why + "; " + Plural.count(outcomes.size(), "player", "players") + " outstanding, 0 queries cancelled"));
     LoadReport report = new LoadReport(loader.settings().strategy().describe(), loader.settings().strategy().name(),
-        loader.settings().backend(), startedAt, deadline, elapsed, List.of(), List.of(event));
+        loader.settings().backend(), startedAt, deadline, elapsed, List.of(), events);
     return LoadResult.of(outcomes, report);
   }
 
