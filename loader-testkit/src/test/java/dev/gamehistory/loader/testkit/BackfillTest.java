@@ -10,10 +10,13 @@ import dev.gamehistory.loader.DateResult;
 import dev.gamehistory.loader.FailureKind;
 import dev.gamehistory.loader.HistoricalGamesLoader;
 import dev.gamehistory.loader.LoadCancelledException;
+import dev.gamehistory.loader.LoadListener;
 import dev.gamehistory.loader.LoadRequest;
 import dev.gamehistory.loader.LoadResult;
+import dev.gamehistory.loader.LoadScope;
 import dev.gamehistory.loader.PlayerOutcome;
 import dev.gamehistory.loader.QueryAttempt;
+import dev.gamehistory.loader.QueryStart;
 import dev.gamehistory.loader.inmemory.Fault;
 import dev.gamehistory.loader.inmemory.FaultPlan;
 import dev.gamehistory.loader.inmemory.InMemoryGamesQuery;
@@ -481,6 +484,61 @@ class BackfillTest {
     }
     assertThat(results.get(5).result().loaded().values()).allSatisfy(games -> assertThat(games).hasSizeLessThanOrEqualTo(5));
     assertThat(results.stream().map(DateResult::gameDate).collect(Collectors.toList())).isSorted();
+  }
+
+  @Test
+  void backfill_splitsAndRetries_listenersHearEachQueryOnceAndEachDateStartAndEndOnce() {
+    ManualTime time = ManualTime.create();
+    InMemoryGamesQuery backend = InMemoryGamesQuery.builder().league(league).timeSource(time)
+        .faults(FaultPlan.builder().on(QuerySelector.nth(1), Fault.tooLarge())
+            .on(QuerySelector.nth(3), Fault.transientError()).build()).build();
+    Map<String, AtomicInteger> heard = new TreeMap<>();
+    LoadListener listener = new LoadListener() {
+      @Override
+      public void onLoadStart(LoadScope load) {
+        count("start " + load.request().gameDate());
+      }
+
+      @Override
+      public void onQueryStart(LoadScope load, QueryStart query) {
+        count("query start");
+      }
+
+      @Override
+      public void onQueryEnd(LoadScope load, QueryAttempt attempt) {
+        count("query end");
+      }
+
+      @Override
+      public void onLoadEnd(LoadScope load, LoadResult result) {
+        count("end " + load.request().gameDate());
+      }
+
+      private synchronized void count(String what) {
+        heard.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
+      }
+    };
+    HistoricalGamesLoader loader = HistoricalGamesLoader.builder().backend(backend).timeSource(time).listener(listener)
+        .settings(LoaderSettings.builder().strategy(Strategy.adaptive(0, 2))
+            .retry(RetryPolicy.of(2, Duration.ofSeconds(1)))
+            .backfill(new BackfillPolicy(4, 50_000, Duration.ofMinutes(5))).build())
+        .build();
+    loaders.add(loader);
+    List<LocalDate> dates = season.subList(80, 88);
+
+    Backfill backfill = loader.backfill(BackfillRequest.of(requests(dates)));
+    List<DateResult> results = readAll(backfill);
+
+    assertThat(results).allSatisfy(date -> assertThat(date.result().isComplete()).isTrue());
+    int queries = backend.queryCount();
+    assertThat(queries).isGreaterThan(3);
+    assertThat(backfill.report().queries()).isEqualTo(queries);
+    assertThat(heard.get("query start")).hasValue(queries);
+    assertThat(heard.get("query end")).hasValue(queries);
+    for (LocalDate date : dates) {
+      assertThat(heard.get("start " + date)).as("starts of %s", date).hasValue(1);
+      assertThat(heard.get("end " + date)).as("ends of %s", date).hasValue(1);
+    }
   }
 
   @Test
